@@ -1,0 +1,1 @@
+"""Command-line launchers: `python -m launchers.<train|generate>`."""

@@ -1,0 +1,82 @@
+r"""Writes a PNG grid of samples from a trained model.
+
+    python -m launchers.generate --model_path=runs/dcgan/model.keras \
+        --output=samples.png --num_samples=64 --seed=0
+    python -m launchers.generate --model_path=saved_models/cgan --output=cgan.png
+
+`--model_path` is a `.keras` file, a SavedModel version directory, or an
+export base directory (its highest version is used). Conditional models
+give one row per class (or the classes in `--labels`).
+"""
+
+import sys
+
+from absl import app
+from absl import flags
+from absl import logging
+
+FLAGS = flags.FLAGS
+
+flags.DEFINE_string("model_path", None, "A .keras file or a SavedModel (version or base directory).")
+flags.DEFINE_string("output", "samples.png", "PNG file to write.")
+flags.DEFINE_integer("num_samples", 64, "Number of images (per grid; rounded to whole rows per class).")
+flags.DEFINE_integer("seed", 0, "Seed of the noise: the same seed gives the same images.")
+flags.DEFINE_list("labels", None, "Conditional models: the classes to draw, one row each. Default: all.")
+flags.mark_flag_as_required("model_path")
+
+
+def load_any(path):
+    """A `.keras` model or an `ExportedGenerator`, by what `path` is."""
+    import os
+
+    import keras
+
+    import tfgan_zoo  # noqa: F401  (registers the model classes)
+    from tfgan_zoo import export as export_lib
+
+    if path.endswith(".keras"):
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"No .keras file at {path}. Received: model_path={path!r}")
+        return keras.saving.load_model(path)
+    if not os.path.isdir(path):
+        raise FileNotFoundError(
+            f"{path} is neither a .keras file nor a SavedModel directory. Received: model_path={path!r}"
+        )
+    return export_lib.load(path)
+
+
+def generate_grid(model, num_samples, seed, labels=None):
+    """`(images, rows)`: the samples to tile and the number of rows."""
+    import numpy as np
+
+    if model.num_classes is None:
+        if labels:
+            raise ValueError(f"The model is unconditional and takes no labels. Received: labels={labels}")
+        return model.generate(num_samples=num_samples, seed=seed), None
+    classes = [int(c) for c in labels] if labels else list(range(model.num_classes))
+    bad = [c for c in classes if not 0 <= c < model.num_classes]
+    if bad:
+        raise ValueError(f"Labels must be in [0, {model.num_classes}). Received: labels={bad}")
+    per_row = max(1, num_samples // len(classes))
+    row_labels = np.repeat(np.asarray(classes, np.int32), per_row)
+    return model.generate(labels=row_labels, seed=seed), len(classes)
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
+    from tfgan_zoo import images as images_lib
+
+    try:
+        model = load_any(FLAGS.model_path)
+        samples, rows = generate_grid(model, FLAGS.num_samples, FLAGS.seed, FLAGS.labels)
+    except (ValueError, FileNotFoundError) as e:
+        logging.error("%s", e)
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    images_lib.save_grid(FLAGS.output, samples, rows=rows)
+    print(f"wrote {FLAGS.output}: {len(samples)} images, shape {samples.shape[1:]}")
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,165 @@
+r"""Trains a GAN, writes sample grids, checkpoints, a .keras file and an export.
+
+    python -m launchers.train --model=dcgan --dataset=idx:../shared/data/mnist \
+        --epochs=10 --batch_size=64 --workdir=runs/dcgan_mnist --seed=0
+
+With no flags it trains `dcgan` on the bundled `digits` dataset (no
+download). Outputs, all under `--workdir` except the export:
+
+- `samples/epoch_NNNN.png` and `samples/latest.png`: a grid from fixed noise
+  after each epoch (one row per class for conditional models);
+- `backup/`: the last completed epoch (weights, optimizer state, epoch
+  counter). Run the same command again to resume; a killed run loses at most
+  the epoch in progress;
+- `history.csv`: the logged losses per epoch;
+- `run.json`: the model, hparams and data of the run;
+- `model.keras`: the trained model;
+- `<export_dir>/<model>/<version>/`: the SavedModel for TF Serving.
+
+Model hparams are flags too (`--image_shape=32,32,3`, `--loss=minimax`,
+`--d_steps=5`, ...); `--helpfull` lists them.
+"""
+
+import json
+import os
+import sys
+
+from absl import app
+from absl import flags
+from absl import logging
+
+from launchers import hparam_flags
+
+FLAGS = flags.FLAGS
+
+flags.DEFINE_string("model", "dcgan", "Registered model name.")
+flags.DEFINE_string("dataset", "digits", "Dataset spec: digits, mnist, tfds:<name>, idx:<dir>, folder:<dir>.")
+flags.DEFINE_string("split", "train", "Dataset split (in-memory sources take a percent slice: train[:90%]).")
+flags.DEFINE_integer("epochs", 10, "Epochs to train (in total, counting resumed ones).")
+flags.DEFINE_integer("batch_size", 64, "Minibatch size of each discriminator step.")
+flags.DEFINE_string("workdir", None, "Run directory. Default: runs/<model>.")
+flags.DEFINE_integer("seed", 0, "Seeds weights, noise and data order.")
+flags.DEFINE_string("export_dir", "saved_models", "Exports go to <export_dir>/<model>/<version>/.")
+flags.DEFINE_integer("grid_samples", 64, "Images in each sample grid.")
+flags.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
+flags.DEFINE_integer("steps_per_execution", 1, "Train steps per tf.function call.")
+flags.DEFINE_integer("verbose", 1, "0: silent, 1: progress bar, 2: one line per epoch.")
+flags.DEFINE_bool("export", True, "Export a SavedModel at the end.")
+
+hparam_flags.define_hparam_flags()
+
+
+def resolve_hparams(model_name, given, data_info, seed):
+    """Fills `image_shape` and `num_classes` from the data where not given."""
+    import tfgan_zoo
+
+    defaults = tfgan_zoo.model_hparams(model_name)
+    hparams = dict(given)
+    if "seed" in defaults:
+        hparams["seed"] = seed
+    if "image_shape" in defaults and "image_shape" not in hparams and data_info.image_shape:
+        default_shape = tuple(defaults["image_shape"])
+        # The model's default resolution, unless the data has other channels.
+        if len(data_info.image_shape) == 3 and data_info.image_shape[-1] != default_shape[-1]:
+            hparams["image_shape"] = tuple(data_info.image_shape)
+    if "num_classes" in defaults and "num_classes" not in hparams and data_info.num_classes:
+        hparams["num_classes"] = data_info.num_classes
+    return hparams
+
+
+def _check_same_run(path, run):
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        saved = json.load(f)
+    keys = ("model", "hparams", "dataset", "split", "batch_size")
+    diff = {k: (saved.get(k), run[k]) for k in keys if saved.get(k) != run[k]}
+    if diff:
+        raise ValueError(
+            f"{os.path.dirname(path)} holds another run ({path}); resuming it with other "
+            f"settings would mix two runs. Use a new --workdir. Differences (saved, given): {diff}"
+        )
+
+
+def train(argv=None):
+    """Runs the launcher with the parsed FLAGS; returns the output paths."""
+    import keras
+
+    import tfgan_zoo
+    from tfgan_zoo import callbacks as callbacks_lib
+    from tfgan_zoo import data as data_lib
+    from tfgan_zoo import export as export_lib
+    from tfgan_zoo import fileio
+
+    keras.utils.set_random_seed(FLAGS.seed)
+    model_cls = tfgan_zoo.get_model_class(FLAGS.model)
+    given = hparam_flags.hparams_from_flags(FLAGS.model)
+    data_info = data_lib.info(FLAGS.dataset, split=FLAGS.split)
+    hparams = resolve_hparams(FLAGS.model, given, data_info, FLAGS.seed)
+    workdir = FLAGS.workdir or os.path.join("runs", FLAGS.model)
+    os.makedirs(workdir, exist_ok=True)
+
+    model = tfgan_zoo.create(FLAGS.model, compile=False, **hparams)
+    model.compile(jit_compile=FLAGS.jit_compile, steps_per_execution=FLAGS.steps_per_execution)
+    run = {
+        "model": FLAGS.model,
+        "hparams": json.loads(json.dumps(hparams, default=list)),
+        "dataset": FLAGS.dataset,
+        "split": FLAGS.split,
+        "batch_size": FLAGS.batch_size,
+        "seed": FLAGS.seed,
+    }
+    run_path = os.path.join(workdir, "run.json")
+    _check_same_run(run_path, run)
+    fileio.write_bytes(run_path, json.dumps(run, indent=2).encode())
+
+    image_shape = getattr(model, "image_shape", None)
+    dataset = data_lib.load(
+        FLAGS.dataset,
+        batch_size=FLAGS.batch_size * model.d_steps,
+        image_shape=image_shape if image_shape and len(image_shape) == 3 else None,
+        split=FLAGS.split,
+        seed=FLAGS.seed,
+        num_classes=model.num_classes,
+        with_labels=model.conditional,
+    )
+    logging.info(
+        "Training %s (%s) on %s: %d epochs, batches of %d x %d d_steps.",
+        FLAGS.model, model_cls.__name__, FLAGS.dataset, FLAGS.epochs, FLAGS.batch_size, model.d_steps,
+    )
+    grid = callbacks_lib.SampleGrid(os.path.join(workdir, "samples"), FLAGS.grid_samples, seed=FLAGS.seed)
+    cbs = [
+        callbacks_lib.AtomicBackupAndRestore(os.path.join(workdir, "backup"), delete_checkpoint=False),
+        keras.callbacks.CSVLogger(os.path.join(workdir, "history.csv"), append=True),
+        grid,
+    ]
+    model.fit(dataset, epochs=FLAGS.epochs, callbacks=cbs, verbose=FLAGS.verbose)
+
+    keras_path = os.path.join(workdir, "model.keras")
+    with fileio.atomic_path(keras_path) as tmp:
+        model.save(tmp)
+    outputs = {"keras": keras_path, "samples": grid.last_path or os.path.join(workdir, "samples", "latest.png")}
+    if FLAGS.export:
+        outputs["export"] = export_lib.export(
+            model, os.path.join(FLAGS.export_dir, FLAGS.model), dataset=FLAGS.dataset
+        )
+    for kind, path in outputs.items():
+        print(f"{kind}: {path}")
+    sys.stdout.flush()
+    return outputs
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
+    try:
+        train()
+    except (ValueError, FileNotFoundError, FileExistsError) as e:
+        # Bad input: say what was wrong, without a traceback.
+        logging.error("%s", e)
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    app.run(main)

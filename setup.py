@@ -1,0 +1,47 @@
+"""Installs tfgan_zoo."""
+
+import os
+import re
+
+import setuptools
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _version():
+    with open(os.path.join(HERE, "tfgan_zoo", "version.py")) as f:
+        return re.search(r'__version__ = "([^"]+)"', f.read()).group(1)
+
+
+def _readme():
+    with open(os.path.join(HERE, "README.md"), encoding="utf-8") as f:
+        return f.read()
+
+
+setuptools.setup(
+    name="tfgan_zoo",
+    version=_version(),
+    description="Generative adversarial networks for Keras 3 and TensorFlow.",
+    long_description=_readme(),
+    long_description_content_type="text/markdown",
+    packages=setuptools.find_packages(include=["tfgan_zoo", "tfgan_zoo.*", "launchers"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "tensorflow>=2.16",
+        "keras>=3.0",
+        "tensorflow-datasets>=4.9",
+        "tensorflow-probability[tf]>=0.24",
+        "absl-py>=1.0",
+        "numpy>=1.23",
+        "scipy>=1.10",
+        "scikit-learn>=1.2",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=7",
+            "pytest-timeout>=2",
+            "pytest-xdist>=3",
+        ],
+    },
+    license="Apache-2.0",
+)

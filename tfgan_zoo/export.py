@@ -1,0 +1,277 @@
+"""Export generators as SavedModels in TF Serving's versioned layout.
+
+`export(model, base_dir)` writes `base_dir/<version>/`, a SavedModel (tag
+`serve`) with two signatures:
+
+- `serving_default`: `z` float32 `[batch, latent_dim]` (plus `labels` int32
+  `[batch]` for conditional models) -> `images` float32 in [-1, 1] and
+  `images_uint8` uint8 in [0, 255].
+- `sample`: `num_samples` int32 scalar and `seed` int64 scalar (plus
+  `labels` int32 `[num_samples]`, or `[]` for random labels, for
+  conditional models) -> the same outputs. Stateless random ops: a seed
+  always gives the same images, the same as `model.generate(seed=...)`.
+
+Requests are checked inside the graph: a wrong `z` width, a label out of
+range, or `num_samples` not in `[1, max_samples]` fail with
+InvalidArgument, never garbage or an out-of-memory.
+
+`assets.extra/tfgan_zoo.json` records the model name, hparams, latent size,
+output shape, value range, dataset, package version and metrics.
+
+The version is written to a temporary directory (ignored by TF Serving,
+which loads integer directories only) and renamed into place, so a server
+never sees a half-written version.
+
+Example:
+
+>>> import tempfile, tfgan_zoo
+>>> gan = tfgan_zoo.create("dcgan", base_filters=8, seed=0)
+>>> path = export(gan, tempfile.mkdtemp())
+>>> os.path.basename(path)
+'1'
+>>> load(path).generate(num_samples=2, seed=0).shape
+(2, 28, 28, 1)
+"""
+
+import json
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo import fileio
+from tfgan_zoo import priors
+from tfgan_zoo.version import __version__
+
+METADATA_FILE = "tfgan_zoo.json"
+DEFAULT_MAX_SAMPLES = 1024
+
+
+def existing_versions(base_dir):
+    """Sorted integer version numbers under `base_dir`."""
+    if not os.path.isdir(base_dir):
+        return []
+    return sorted(int(d) for d in os.listdir(base_dir) if d.isdigit() and os.path.isdir(os.path.join(base_dir, d)))
+
+
+def _images_out(images):
+    images = tf.cast(images, tf.float32)
+    as_uint8 = tf.cast(tf.clip_by_value(tf.round((images + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+    return {"images": images, "images_uint8": as_uint8}
+
+
+def _check_labels(labels, num_classes):
+    return [
+        tf.debugging.assert_greater_equal(
+            labels, 0, message=f"labels must be in [0, {num_classes})"
+        ),
+        tf.debugging.assert_less(labels, num_classes, message=f"labels must be in [0, {num_classes})"),
+    ]
+
+
+def _build_archive(model, max_samples):
+    generator = model.generator
+    prior = model.prior
+    latent_dim = model.latent_dim
+    num_classes = model.num_classes
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+
+    def run_generator(z, labels):
+        inputs = z if num_classes is None else [z, labels]
+        return _images_out(generator(inputs, training=False))
+
+    def check_z(z):
+        return tf.debugging.assert_equal(
+            tf.shape(z)[1], latent_dim, message=f"z must have shape [batch, {latent_dim}]"
+        )
+
+    def check_count(num_samples):
+        return [
+            tf.debugging.assert_positive(num_samples, message="num_samples must be positive"),
+            tf.debugging.assert_less_equal(
+                num_samples,
+                max_samples,
+                message=f"num_samples must be at most {max_samples} (set at export)",
+            ),
+        ]
+
+    z_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="z")
+    count_spec = tf.TensorSpec([], tf.int32, name="num_samples")
+    seed_spec = tf.TensorSpec([], tf.int64, name="seed")
+    labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
+
+    if num_classes is None:
+
+        def serve(z):
+            with tf.control_dependencies([check_z(z)]):
+                return run_generator(tf.identity(z), None)
+
+        def sample(num_samples, seed):
+            with tf.control_dependencies(check_count(num_samples)):
+                z = prior.sample(num_samples, seed=priors.seed_to_stateless(seed))
+            return run_generator(z, None)
+
+        archive.add_endpoint("serving_default", serve, input_signature=[z_spec])
+        archive.add_endpoint("sample", sample, input_signature=[count_spec, seed_spec])
+    else:
+
+        def serve(z, labels):
+            checks = [
+                check_z(z),
+                tf.debugging.assert_equal(
+                    tf.shape(labels)[0], tf.shape(z)[0], message="labels and z must have the same batch size"
+                ),
+            ] + _check_labels(labels, num_classes)
+            with tf.control_dependencies(checks):
+                return run_generator(tf.identity(z), tf.identity(labels))
+
+        def sample(num_samples, seed, labels):
+            stateless = priors.seed_to_stateless(seed)
+            n_labels = tf.shape(labels)[0]
+            checks = check_count(num_samples) + _check_labels(labels, num_classes)
+            checks.append(
+                tf.debugging.Assert(
+                    tf.logical_or(tf.equal(n_labels, 0), tf.equal(n_labels, num_samples)),
+                    ["labels must be empty (random labels) or have num_samples entries; got", n_labels],
+                )
+            )
+            with tf.control_dependencies(checks):
+                z = prior.sample(num_samples, seed=stateless)
+                random_labels = tf.random.stateless_uniform(
+                    [num_samples], seed=stateless + 1, minval=0, maxval=num_classes, dtype=tf.int32
+                )
+                labels = tf.cond(n_labels > 0, lambda: labels, lambda: random_labels)
+            return run_generator(z, labels)
+
+        archive.add_endpoint("serving_default", serve, input_signature=[z_spec, labels_spec])
+        archive.add_endpoint("sample", sample, input_signature=[count_spec, seed_spec, labels_spec])
+    return archive
+
+
+def _hparams(model):
+    config = model.get_config()
+    for key in ("generator", "discriminator", "encoder", "trainable", "dtype"):
+        config.pop(key, None)
+    return json.loads(json.dumps(config, default=_jsonable))
+
+
+def _jsonable(value):
+    if isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    return str(value)
+
+
+def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, dataset=None, metrics=None, overwrite=False):
+    """Exports `model`'s generator to `base_dir/<version>/`.
+
+    Args:
+        model: a `tfgan_zoo` GAN.
+        base_dir: the model's directory in TF Serving's layout (e.g.
+            `saved_models/dcgan`).
+        version: integer version; default: one more than the highest there.
+        max_samples: the largest `num_samples` the `sample` signature
+            accepts, and the largest batch it will generate.
+        dataset: the training dataset spec, recorded in the metadata.
+        metrics: a dict of quality metrics, recorded in the metadata.
+        overwrite: replace an existing `version` (otherwise an error).
+
+    Returns:
+        The path of the new version directory.
+    """
+    if int(max_samples) < 1:
+        raise ValueError(f"`max_samples` must be positive. Received: max_samples={max_samples!r}")
+    if version is None:
+        version = (existing_versions(base_dir) or [0])[-1] + 1
+    if isinstance(version, bool) or int(version) != version or int(version) < 0:
+        raise ValueError(f"`version` must be a non-negative int. Received: version={version!r}")
+    path = os.path.join(base_dir, str(int(version)))
+    if os.path.exists(path) and not overwrite:
+        raise FileExistsError(
+            f"{path} exists; pass overwrite=True or another version. Received: version={version!r}"
+        )
+    metadata = {
+        "model": getattr(model, "model_name", type(model).__name__),
+        "class": type(model).__name__,
+        "hparams": _hparams(model),
+        "latent_dim": model.latent_dim,
+        "num_classes": model.num_classes,
+        "output_shape": list(model.sample_shape),
+        "value_range": [-1.0, 1.0],
+        "dataset": dataset,
+        "metrics": metrics or {},
+        "max_samples": int(max_samples),
+        "signatures": ["serving_default", "sample"],
+        "package_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    archive = _build_archive(model, int(max_samples))
+    with fileio.atomic_path(path, is_dir=True) as tmp:
+        archive.write_out(tmp, verbose=False)
+        extra = os.path.join(tmp, "assets.extra")
+        os.makedirs(extra, exist_ok=True)
+        with open(os.path.join(extra, METADATA_FILE), "w") as f:
+            json.dump(metadata, f, indent=2, default=_jsonable)
+    return path
+
+
+def resolve_version_dir(path):
+    """`path` if it is a SavedModel, else its highest integer version."""
+    if os.path.exists(os.path.join(path, "saved_model.pb")):
+        return path
+    versions = existing_versions(path)
+    if not versions:
+        raise FileNotFoundError(f"No SavedModel (or integer version directory) at {path}. Received: path={path!r}")
+    return os.path.join(path, str(versions[-1]))
+
+
+def read_metadata(path):
+    """The metadata dict of an export (a version dir or a base dir)."""
+    with open(os.path.join(resolve_version_dir(path), "assets.extra", METADATA_FILE)) as f:
+        return json.load(f)
+
+
+class ExportedGenerator:
+    """A loaded export, with the same `generate()` as the Keras models.
+
+    Args:
+        path: a version directory, or a base directory (its highest version).
+    """
+
+    def __init__(self, path):
+        self.path = resolve_version_dir(path)
+        self.metadata = read_metadata(self.path)
+        self._loaded = tf.saved_model.load(self.path)
+        self.latent_dim = int(self.metadata["latent_dim"])
+        self.num_classes = self.metadata["num_classes"]
+        self.sample_shape = tuple(self.metadata["output_shape"])
+
+    @property
+    def conditional(self):
+        return self.num_classes is not None
+
+    def generate(self, num_samples=None, z=None, labels=None, seed=0):
+        """Images in [-1, 1] as NumPy, through the exported signatures."""
+        sig_default = self._loaded.signatures["serving_default"]
+        if z is not None:
+            inputs = {"z": tf.constant(z, tf.float32)}
+            if self.conditional:
+                if labels is None:
+                    raise ValueError("This export is conditional; pass labels with z. Received: labels=None")
+                inputs["labels"] = tf.constant(labels, tf.int32)
+            return sig_default(**inputs)["images"].numpy()
+        if num_samples is None:
+            num_samples = len(labels) if labels is not None else 64
+        inputs = {"num_samples": tf.constant(int(num_samples), tf.int32), "seed": tf.constant(int(seed), tf.int64)}
+        if self.conditional:
+            inputs["labels"] = tf.constant([] if labels is None else labels, tf.int32)
+        return self._loaded.signatures["sample"](**inputs)["images"].numpy()
+
+
+def load(path):
+    """Loads an export as an `ExportedGenerator`."""
+    return ExportedGenerator(path)

@@ -1,0 +1,83 @@
+"""Conditional GAN (Mirza & Osindero 2014, "Conditional Generative
+Adversarial Nets")."""
+
+from tfgan_zoo import networks
+from tfgan_zoo.models.base import GAN
+from tfgan_zoo.registry import register_model
+
+
+@register_model("cgan")
+class CGAN(GAN):
+    """A GAN whose generator and discriminator both see the class label.
+
+    The one-hot label is concatenated to `z` in the generator and to the
+    input of the discriminator (tiled as extra channels for the
+    convolutional networks). Train it on `(images, labels)` batches;
+    `generate(labels=[...])` gives the requested classes.
+
+    Args:
+        image_shape: shape of one sample.
+        num_classes: number of classes.
+        latent_dim: size of `z` (paper: 100).
+        network: `"mlp"` (the paper's fully connected nets) or `"dcgan"`.
+        width: network width (see `tfgan_zoo.networks.build_pair`).
+        loss: adversarial loss name (default: non-saturating).
+        d_steps: discriminator steps per generator step.
+        label_smoothing: one-sided label smoothing.
+        prior: `"normal"` or `"uniform"`.
+        seed: seeds weights and noise.
+        generator, discriminator: bring your own conditional networks
+            (inputs `[z, labels]` and `[x, labels]`).
+
+    Example:
+
+    >>> import tfgan_zoo
+    >>> gan = tfgan_zoo.create("cgan", image_shape=(8, 8, 1), width=16, seed=0)
+    >>> gan.generate(labels=[0, 1, 9], seed=0).shape
+    (3, 8, 8, 1)
+    """
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        num_classes=10,
+        latent_dim=100,
+        network="mlp",
+        width=None,
+        loss="non_saturating",
+        d_steps=1,
+        label_smoothing=0.0,
+        prior="normal",
+        seed=None,
+        generator=None,
+        discriminator=None,
+        **kwargs,
+    ):
+        if generator is None or discriminator is None:
+            g, d = networks.build_pair(
+                network, image_shape, latent_dim, num_classes, width=width, seed=seed
+            )
+            generator = g if generator is None else generator
+            discriminator = d if discriminator is None else discriminator
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            loss=loss,
+            d_steps=d_steps,
+            label_smoothing=label_smoothing,
+            prior=prior,
+            seed=seed,
+            **kwargs,
+        )
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.network = network
+        self.width = width
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"image_shape": self.image_shape, "network": self.network, "width": self.width}
+        )
+        return config

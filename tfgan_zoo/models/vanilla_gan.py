@@ -1,0 +1,103 @@
+"""Vanilla GAN (Goodfellow et al. 2014, "Generative Adversarial Nets")."""
+
+import keras
+
+from tfgan_zoo import networks
+from tfgan_zoo.models.base import GAN
+from tfgan_zoo.registry import register_model
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+@register_model("vanilla_gan")
+class VanillaGAN(GAN):
+    """The original GAN: MLP generator and discriminator.
+
+    The discriminator makes `d_steps` (k in the paper's Algorithm 1) updates
+    per generator update, each on its own minibatch: feed batches of
+    `batch_size * d_steps`.
+
+    Args:
+        image_shape: shape of one sample, e.g. `(28, 28, 1)` or `(2,)`.
+        latent_dim: size of `z`.
+        width: hidden width `w`: generator layers `(w, 2w)`, discriminator
+            layers `(2w, w)`.
+        loss: `"non_saturating"` (the paper's practical choice, maximise
+            log D(G(z))) or `"minimax"` (minimise log(1 - D(G(z)))).
+        d_steps: k, discriminator steps per generator step (paper: k=1).
+        optimizer: `"sgd"`, SGD with momentum as in the paper (lr 0.1 is
+            too high without its maxout/dropout nets; we use 0.01,
+            momentum 0.5), or `"adam"`, Adam(2e-4, beta_1=0.5).
+        label_smoothing: one-sided label smoothing.
+        prior: `"normal"` or `"uniform"`.
+        seed: seeds weights and noise.
+        generator, discriminator: bring your own networks instead.
+
+    Example:
+
+    >>> import numpy as np, tfgan_zoo
+    >>> gan = tfgan_zoo.create("vanilla_gan", image_shape=(2,), width=8, seed=0)
+    >>> data = np.random.default_rng(0).uniform(-1, 1, (64, 2)).astype("float32")
+    >>> _ = gan.fit(data, batch_size=32, epochs=1, verbose=0)
+    >>> gan.generate(4, seed=0).shape
+    (4, 2)
+    """
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        width=256,
+        loss="non_saturating",
+        d_steps=1,
+        optimizer="sgd",
+        label_smoothing=0.0,
+        prior="normal",
+        seed=None,
+        generator=None,
+        discriminator=None,
+        **kwargs,
+    ):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"Unknown optimizer {optimizer!r}. Valid optimizers: {list(OPTIMIZERS)}. "
+                f"Received: optimizer={optimizer!r}"
+            )
+        if loss not in ("minimax", "non_saturating", "modified"):
+            raise ValueError(
+                "vanilla_gan plays the minimax game; its loss is 'minimax' or "
+                f"'non_saturating'. Received: loss={loss!r}"
+            )
+        if generator is None or discriminator is None:
+            g, d = networks.build_pair("mlp", image_shape, latent_dim, width=width, seed=seed)
+            generator = g if generator is None else generator
+            discriminator = d if discriminator is None else discriminator
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
+            latent_dim=latent_dim,
+            loss=loss,
+            d_steps=d_steps,
+            label_smoothing=label_smoothing,
+            prior=prior,
+            seed=seed,
+            **kwargs,
+        )
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.width = int(width)
+        self.optimizer_type = optimizer
+
+    def default_optimizers(self):
+        if self.optimizer_type == "sgd":
+            return (
+                keras.optimizers.SGD(0.01, momentum=0.5),
+                keras.optimizers.SGD(0.01, momentum=0.5),
+            )
+        return super().default_optimizers()
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"image_shape": self.image_shape, "width": self.width, "optimizer": self.optimizer_type}
+        )
+        return config

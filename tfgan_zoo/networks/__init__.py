@@ -1,0 +1,71 @@
+"""Network builders. Each returns a plain functional `keras.Model`.
+
+`build_pair` picks a generator/discriminator family by name; the variants
+that accept a `network` hparam use it.
+"""
+
+from tfgan_zoo.networks.dcgan import dcgan_discriminator
+from tfgan_zoo.networks.dcgan import dcgan_generator
+from tfgan_zoo.networks.layers import OneHot
+from tfgan_zoo.networks.mlp import mlp_discriminator
+from tfgan_zoo.networks.mlp import mlp_generator
+
+NETWORKS = ("dcgan", "mlp")
+
+
+def build_pair(
+    network, sample_shape, latent_dim, num_classes=None, width=None, seed=None
+):
+    """Builds a `(generator, discriminator)` pair of the family `network`.
+
+    Args:
+        network: `"mlp"` or `"dcgan"`.
+        sample_shape: shape of one sample, e.g. `(28, 28, 1)`.
+        latent_dim: size of `z`.
+        num_classes: makes both networks conditional on integer labels.
+        width: `"mlp"`: hidden width `w`, giving a generator `(w, 2w)` and a
+            discriminator `(2w, w)` (default 256). `"dcgan"`: `base_filters`
+            (default: the preset for `sample_shape`).
+        seed: seeds the weight initialisers.
+
+    Returns:
+        `(generator, discriminator)`.
+
+    Example:
+
+    >>> g, d = build_pair("mlp", (8, 8, 1), latent_dim=4, width=8)
+    >>> tuple(g.output.shape), tuple(d.output.shape)
+    ((None, 8, 8, 1), (None, 1))
+    """
+    if network == "mlp":
+        w = int(width or 256)
+        return (
+            mlp_generator(
+                latent_dim, sample_shape, (w, 2 * w), num_classes, seed=seed
+            ),
+            mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed=seed),
+        )
+    if network == "dcgan":
+        return (
+            dcgan_generator(
+                sample_shape, latent_dim, width, num_classes=num_classes, seed=seed
+            ),
+            dcgan_discriminator(
+                sample_shape, width, num_classes=num_classes, seed=seed
+            ),
+        )
+    raise ValueError(
+        f"Unknown network {network!r}. Valid networks: {list(NETWORKS)}. "
+        f"Received: network={network!r}"
+    )
+
+
+__all__ = [
+    "NETWORKS",
+    "OneHot",
+    "build_pair",
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "mlp_discriminator",
+    "mlp_generator",
+]

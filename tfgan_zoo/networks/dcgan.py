@@ -1,0 +1,225 @@
+"""DCGAN generator and discriminator (Radford et al. 2015).
+
+The architecture rules of the paper, which `tests/test_networks.py` checks:
+
+- strided convolutions in the discriminator, transposed (fractionally
+  strided) convolutions in the generator, no pooling;
+- batch norm in both networks, except the generator output layer and the
+  discriminator input layer;
+- no hidden fully connected layers: the generator's first layer is a matrix
+  multiply reshaped to a 4-D tensor, and the discriminator's last conv
+  features are flattened into a single logit;
+- ReLU in the generator with a tanh output, LeakyReLU(0.2) in the
+  discriminator;
+- weights drawn from N(0, 0.02).
+
+Square images of side `s * 2**n` with `s` in (4, 7) are supported: the
+generator projects `z` to an `s x s` map and upsamples it `n` times. Presets
+for the common shapes set the width (`base_filters`):
+
+| image_shape   | projection      | base_filters |
+|---------------|-----------------|--------------|
+| (28, 28, 1)   | 7x7x128         | 64           |
+| (32, 32, 3)   | 4x4x256         | 64           |
+| (64, 64, 3)   | 4x4x1024 (paper)| 128          |
+"""
+
+import keras
+
+from tfgan_zoo.networks.layers import D_SEED_OFFSET
+from tfgan_zoo.networks.layers import OneHot
+from tfgan_zoo.networks.layers import normal_initializer
+
+PRESETS = {
+    (28, 28, 1): {"base_filters": 64},
+    (32, 32, 3): {"base_filters": 64},
+    (64, 64, 3): {"base_filters": 128},
+}
+_START_SIZES = (4, 7)
+
+
+def spatial_plan(image_shape):
+    """Returns `(start_size, num_upsamplings)` for a square image shape.
+
+    Raises:
+        ValueError: if the shape is not `(s * 2**n, s * 2**n, channels)`.
+
+    Example:
+
+    >>> spatial_plan((28, 28, 1))
+    (7, 2)
+    """
+    shape = tuple(int(d) for d in image_shape) if image_shape else ()
+    error = ValueError(
+        "DCGAN networks take square images of side s * 2**n, s in "
+        f"{_START_SIZES} and n >= 1, as (height, width, channels), e.g. "
+        f"{sorted(PRESETS)}. Received: image_shape={tuple(image_shape) if image_shape else image_shape}"
+    )
+    if len(shape) != 3 or shape[0] != shape[1] or min(shape) < 1:
+        raise error
+    for start in _START_SIZES:
+        side, n = shape[0], 0
+        while side > start and side % 2 == 0:
+            side, n = side // 2, n + 1
+        if side == start and n >= 1:
+            return start, n
+    raise error
+
+
+def default_base_filters(image_shape):
+    """The preset width for `image_shape`, else 64."""
+    preset = PRESETS.get(tuple(int(d) for d in image_shape), {})
+    return preset.get("base_filters", 64)
+
+
+def _bn(name):
+    # Momentum 0.9 so the moving statistics used by `generate()` (inference
+    # mode) follow training closely.
+    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
+
+
+def dcgan_generator(
+    image_shape,
+    latent_dim=100,
+    base_filters=None,
+    kernel_size=5,
+    num_classes=None,
+    seed=None,
+    name="generator",
+):
+    """DCGAN generator: `z` (and a one-hot label) -> an image in [-1, 1].
+
+    Args:
+        image_shape: `(side, side, channels)`, see `spatial_plan`.
+        latent_dim: size of `z`.
+        base_filters: width of the last hidden layer; each layer closer to
+            `z` doubles it. `None` takes the preset.
+        kernel_size: convolution kernel size (the paper used 5).
+        num_classes: if set, the generator also takes integer `labels`,
+            whose one-hot code is concatenated to `z`.
+        seed: seeds the weight initialisers.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model`, inputs `z` (or `[z, labels]`).
+
+    Example:
+
+    >>> g = dcgan_generator((28, 28, 1), latent_dim=16, base_filters=8)
+    >>> tuple(g.output.shape)
+    (None, 28, 28, 1)
+    """
+    start, n_up = spatial_plan(image_shape)
+    channels = int(image_shape[-1])
+    filters = int(base_filters or default_base_filters(image_shape))
+    z = keras.Input(shape=(int(latent_dim),), name="z")
+    inputs = [z]
+    h = z
+    if num_classes is not None:
+        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        inputs.append(labels)
+        h = keras.layers.Concatenate(name="z_and_label")(
+            [z, OneHot(num_classes, name="one_hot")(labels)]
+        )
+    width = filters * 2 ** (n_up - 1)
+    # The projection of z: a matrix multiply, reshaped to a 4-D tensor.
+    h = keras.layers.Dense(
+        start * start * width,
+        use_bias=False,
+        kernel_initializer=normal_initializer(seed, 0),
+        name="project",
+    )(h)
+    h = keras.layers.Reshape((start, start, width), name="reshape")(h)
+    h = _bn("project_bn")(h)
+    h = keras.layers.ReLU(name="project_relu")(h)
+    for i in range(1, n_up):
+        width //= 2
+        h = keras.layers.Conv2DTranspose(
+            width,
+            kernel_size,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=normal_initializer(seed, i),
+            name=f"deconv_{i}",
+        )(h)
+        h = _bn(f"deconv_{i}_bn")(h)
+        h = keras.layers.ReLU(name=f"deconv_{i}_relu")(h)
+    h = keras.layers.Conv2DTranspose(
+        channels,
+        kernel_size,
+        strides=2,
+        padding="same",
+        kernel_initializer=normal_initializer(seed, n_up),
+        name="deconv_out",
+    )(h)
+    out = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
+    return keras.Model(inputs if len(inputs) > 1 else z, out, name=name)
+
+
+def dcgan_discriminator(
+    image_shape,
+    base_filters=None,
+    kernel_size=5,
+    num_classes=None,
+    seed=None,
+    name="discriminator",
+):
+    """DCGAN discriminator: an image (and a label) -> one logit.
+
+    Args:
+        image_shape: `(side, side, channels)`, see `spatial_plan`.
+        base_filters: width of the first conv layer; each later one doubles.
+            `None` takes the preset.
+        kernel_size: convolution kernel size.
+        num_classes: if set, the discriminator also takes integer `labels`;
+            their one-hot code is tiled over the image as extra channels.
+        seed: seeds the weight initialisers.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model`, inputs `x` (or `[x, labels]`), output
+        logits `[batch, 1]`.
+
+    Example:
+
+    >>> d = dcgan_discriminator((28, 28, 1), base_filters=8)
+    >>> tuple(d.output.shape)
+    (None, 1)
+    """
+    start, n_down = spatial_plan(image_shape)
+    side = int(image_shape[0])
+    filters = int(base_filters or default_base_filters(image_shape))
+    x = keras.Input(shape=tuple(int(d) for d in image_shape), name="x")
+    inputs = [x]
+    h = x
+    if num_classes is not None:
+        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        inputs.append(labels)
+        code = OneHot(num_classes, name="one_hot")(labels)
+        code = keras.layers.Reshape((1, 1, int(num_classes)), name="label_map")(code)
+        code = keras.layers.UpSampling2D(size=side, name="tile_label")(code)
+        h = keras.layers.Concatenate(name="x_and_label")([x, code])
+    width = filters
+    for i in range(n_down):
+        h = keras.layers.Conv2D(
+            width,
+            kernel_size,
+            strides=2,
+            padding="same",
+            use_bias=(i == 0),
+            kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + i),
+            name=f"conv_{i}",
+        )(h)
+        if i > 0:  # No batch norm on the input layer.
+            h = _bn(f"conv_{i}_bn")(h)
+        h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
+        width *= 2
+    h = keras.layers.Flatten(name="flatten")(h)
+    logits = keras.layers.Dense(
+        1,
+        kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + n_down),
+        dtype="float32",
+        name="logits",
+    )(h)
+    return keras.Model(inputs if len(inputs) > 1 else x, logits, name=name)

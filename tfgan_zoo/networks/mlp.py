@@ -1,0 +1,152 @@
+"""Fully connected generator and discriminator (Goodfellow et al. 2014;
+conditional form of Mirza & Osindero 2014).
+
+They work for any sample shape: images (`(28, 28, 1)`), vectors (`(2,)`) or
+other tensors; the generator reshapes its output to `sample_shape`.
+"""
+
+import math
+
+import keras
+
+from tfgan_zoo.networks.layers import D_SEED_OFFSET
+from tfgan_zoo.networks.layers import OneHot
+from tfgan_zoo.networks.layers import glorot_initializer
+
+
+def _check_units(hidden_units, name):
+    units = tuple(int(u) for u in hidden_units)
+    if not units or min(units) < 1:
+        raise ValueError(
+            f"`{name}` must be a non-empty list of positive ints. "
+            f"Received: {name}={hidden_units!r}"
+        )
+    return units
+
+
+def _check_shape(sample_shape):
+    shape = tuple(int(d) for d in sample_shape)
+    if not shape or min(shape) < 1:
+        raise ValueError(
+            "The sample shape must be a non-empty tuple of positive ints. "
+            f"Received: image_shape={sample_shape!r}"
+        )
+    return shape
+
+
+def mlp_generator(
+    latent_dim,
+    sample_shape,
+    hidden_units=(256, 512),
+    num_classes=None,
+    batch_norm=False,
+    output_activation="tanh",
+    seed=None,
+    name="generator",
+):
+    """An MLP generator: `z` (and a one-hot label) -> a sample.
+
+    Args:
+        latent_dim: size of `z`.
+        sample_shape: shape of one output sample, e.g. `(28, 28, 1)`.
+        hidden_units: widths of the hidden ReLU layers.
+        num_classes: if set, the generator also takes integer `labels`,
+            one-hot encoded and concatenated to `z`.
+        batch_norm: batch-normalise hidden layers.
+        output_activation: `"tanh"` for data in [-1, 1], or `"linear"`.
+        seed: seeds the weight initialisers.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` with inputs `z` (or `[z, labels]`).
+
+    Example:
+
+    >>> g = mlp_generator(8, (4, 4, 1), hidden_units=(16,))
+    >>> tuple(g.output.shape)
+    (None, 4, 4, 1)
+    """
+    sample_shape = _check_shape(sample_shape)
+    units = _check_units(hidden_units, "hidden_units")
+    z = keras.Input(shape=(int(latent_dim),), name="z")
+    inputs = [z]
+    h = z
+    if num_classes is not None:
+        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        inputs.append(labels)
+        h = keras.layers.Concatenate(name="z_and_label")(
+            [z, OneHot(num_classes, name="one_hot")(labels)]
+        )
+    for i, width in enumerate(units):
+        h = keras.layers.Dense(
+            width,
+            use_bias=not batch_norm,
+            kernel_initializer=glorot_initializer(seed, i),
+            name=f"dense_{i}",
+        )(h)
+        if batch_norm:
+            h = keras.layers.BatchNormalization(momentum=0.9, name=f"bn_{i}")(h)
+        h = keras.layers.ReLU(name=f"relu_{i}")(h)
+    h = keras.layers.Dense(
+        math.prod(sample_shape),
+        kernel_initializer=glorot_initializer(seed, len(units)),
+        name="dense_out",
+    )(h)
+    h = keras.layers.Activation(output_activation, dtype="float32", name="out")(h)
+    out = keras.layers.Reshape(sample_shape, name="sample")(h)
+    return keras.Model(inputs if len(inputs) > 1 else z, out, name=name)
+
+
+def mlp_discriminator(
+    sample_shape,
+    hidden_units=(512, 256),
+    num_classes=None,
+    seed=None,
+    name="discriminator",
+):
+    """An MLP discriminator: a sample (and a one-hot label) -> one logit.
+
+    Hidden layers use LeakyReLU(0.2). The output is a linear logit; the losses
+    apply the sigmoid.
+
+    Args:
+        sample_shape: shape of one input sample.
+        hidden_units: widths of the hidden layers.
+        num_classes: if set, the discriminator also takes integer `labels`,
+            one-hot encoded and concatenated to the flattened sample.
+        seed: seeds the weight initialisers.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` with inputs `x` (or `[x, labels]`) and
+        output logits of shape `[batch, 1]`.
+
+    Example:
+
+    >>> d = mlp_discriminator((4, 4, 1), hidden_units=(16,))
+    >>> tuple(d.output.shape)
+    (None, 1)
+    """
+    sample_shape = _check_shape(sample_shape)
+    units = _check_units(hidden_units, "hidden_units")
+    x = keras.Input(shape=sample_shape, name="x")
+    inputs = [x]
+    h = keras.layers.Flatten(name="flatten")(x)
+    if num_classes is not None:
+        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        inputs.append(labels)
+        h = keras.layers.Concatenate(name="x_and_label")(
+            [h, OneHot(num_classes, name="one_hot")(labels)]
+        )
+    for i, width in enumerate(units):
+        h = keras.layers.Dense(
+            width, kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + i), name=f"dense_{i}"
+        )(h)
+        h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"lrelu_{i}")(h)
+    logits = keras.layers.Dense(
+        1,
+        kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + len(units)),
+        dtype="float32",
+        name="logits",
+    )(h)
+    return keras.Model(inputs if len(inputs) > 1 else x, logits, name=name)
