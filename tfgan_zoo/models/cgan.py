@@ -26,6 +26,8 @@ class CGAN(GAN):
         label_smoothing: one-sided label smoothing.
         prior: `"normal"` or `"uniform"`.
         seed: seeds weights and noise.
+        synchronized_bn: batch norm statistics over all replicas
+            (`network="dcgan"`).
         generator, discriminator: bring your own conditional networks
             (inputs `[z, labels]` and `[x, labels]`).
 
@@ -49,13 +51,20 @@ class CGAN(GAN):
         label_smoothing=0.0,
         prior="normal",
         seed=None,
+        synchronized_bn=False,
         generator=None,
         discriminator=None,
         **kwargs,
     ):
         if generator is None or discriminator is None:
             g, d = networks.build_pair(
-                network, image_shape, latent_dim, num_classes, width=width, seed=seed
+                network,
+                image_shape,
+                latent_dim,
+                num_classes,
+                width=width,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
             )
             generator = g if generator is None else generator
             discriminator = d if discriminator is None else discriminator
@@ -74,10 +83,16 @@ class CGAN(GAN):
         self.image_shape = tuple(int(d) for d in image_shape)
         self.network = network
         self.width = width
+        self.synchronized_bn = bool(synchronized_bn)
 
     def get_config(self):
         config = super().get_config()
         config.update(
-            {"image_shape": self.image_shape, "network": self.network, "width": self.width}
+            {
+                "image_shape": self.image_shape,
+                "network": self.network,
+                "width": self.width,
+                "synchronized_bn": self.synchronized_bn,
+            }
         )
         return config

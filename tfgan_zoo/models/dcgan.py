@@ -26,6 +26,9 @@ class DCGAN(GAN):
         label_smoothing: one-sided label smoothing.
         prior: `"normal"` or `"uniform"` (the paper drew z uniformly).
         seed: seeds weights and noise.
+        synchronized_bn: batch norm statistics over all replicas of a
+            `tf.distribute` strategy (needed for N replicas to train exactly
+            like one).
         generator, discriminator: bring your own networks instead.
 
     Example:
@@ -47,6 +50,7 @@ class DCGAN(GAN):
         label_smoothing=0.0,
         prior="normal",
         seed=None,
+        synchronized_bn=False,
         generator=None,
         discriminator=None,
         **kwargs,
@@ -57,11 +61,20 @@ class DCGAN(GAN):
             base_filters = dcgan_networks.default_base_filters(image_shape)
         if generator is None:
             generator = networks.dcgan_generator(
-                image_shape, latent_dim, base_filters, kernel_size, seed=seed
+                image_shape,
+                latent_dim,
+                base_filters,
+                kernel_size,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
             )
         if discriminator is None:
             discriminator = networks.dcgan_discriminator(
-                image_shape, base_filters, kernel_size, seed=seed
+                image_shape,
+                base_filters,
+                kernel_size,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
             )
         super().__init__(
             generator=generator,
@@ -77,6 +90,7 @@ class DCGAN(GAN):
         self.image_shape = image_shape
         self.base_filters = int(base_filters)
         self.kernel_size = int(kernel_size)
+        self.synchronized_bn = bool(synchronized_bn)
 
     def get_config(self):
         config = super().get_config()
@@ -85,6 +99,7 @@ class DCGAN(GAN):
                 "image_shape": self.image_shape,
                 "base_filters": self.base_filters,
                 "kernel_size": self.kernel_size,
+                "synchronized_bn": self.synchronized_bn,
             }
         )
         return config

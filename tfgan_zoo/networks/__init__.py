@@ -14,7 +14,13 @@ NETWORKS = ("dcgan", "mlp")
 
 
 def build_pair(
-    network, sample_shape, latent_dim, num_classes=None, width=None, seed=None
+    network,
+    sample_shape,
+    latent_dim,
+    num_classes=None,
+    width=None,
+    seed=None,
+    synchronized_bn=False,
 ):
     """Builds a `(generator, discriminator)` pair of the family `network`.
 
@@ -27,6 +33,8 @@ def build_pair(
             discriminator `(2w, w)` (default 256). `"dcgan"`: `base_filters`
             (default: the preset for `sample_shape`).
         seed: seeds the weight initialisers.
+        synchronized_bn: batch norm statistics over all replicas (networks
+            that have batch norm).
 
     Returns:
         `(generator, discriminator)`.
@@ -48,10 +56,19 @@ def build_pair(
     if network == "dcgan":
         return (
             dcgan_generator(
-                sample_shape, latent_dim, width, num_classes=num_classes, seed=seed
+                sample_shape,
+                latent_dim,
+                width,
+                num_classes=num_classes,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
             ),
             dcgan_discriminator(
-                sample_shape, width, num_classes=num_classes, seed=seed
+                sample_shape,
+                width,
+                num_classes=num_classes,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
             ),
         )
     raise ValueError(

@@ -72,10 +72,13 @@ def default_base_filters(image_shape):
     return preset.get("base_filters", 64)
 
 
-def _bn(name):
+def _bn(name, synchronized=False):
     # Momentum 0.9 so the moving statistics used by `generate()` (inference
-    # mode) follow training closely.
-    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
+    # mode) follow training closely. `synchronized` computes the batch
+    # statistics over all replicas of a `tf.distribute` strategy.
+    return keras.layers.BatchNormalization(
+        momentum=0.9, epsilon=1e-5, synchronized=synchronized, name=name
+    )
 
 
 def dcgan_generator(
@@ -85,6 +88,7 @@ def dcgan_generator(
     kernel_size=5,
     num_classes=None,
     seed=None,
+    synchronized_bn=False,
     name="generator",
 ):
     """DCGAN generator: `z` (and a one-hot label) -> an image in [-1, 1].
@@ -98,6 +102,7 @@ def dcgan_generator(
         num_classes: if set, the generator also takes integer `labels`,
             whose one-hot code is concatenated to `z`.
         seed: seeds the weight initialisers.
+        synchronized_bn: batch statistics over all replicas.
         name: model name.
 
     Returns:
@@ -130,7 +135,7 @@ def dcgan_generator(
         name="project",
     )(h)
     h = keras.layers.Reshape((start, start, width), name="reshape")(h)
-    h = _bn("project_bn")(h)
+    h = _bn("project_bn", synchronized_bn)(h)
     h = keras.layers.ReLU(name="project_relu")(h)
     for i in range(1, n_up):
         width //= 2
@@ -143,7 +148,7 @@ def dcgan_generator(
             kernel_initializer=normal_initializer(seed, i),
             name=f"deconv_{i}",
         )(h)
-        h = _bn(f"deconv_{i}_bn")(h)
+        h = _bn(f"deconv_{i}_bn", synchronized_bn)(h)
         h = keras.layers.ReLU(name=f"deconv_{i}_relu")(h)
     h = keras.layers.Conv2DTranspose(
         channels,
@@ -163,6 +168,7 @@ def dcgan_discriminator(
     kernel_size=5,
     num_classes=None,
     seed=None,
+    synchronized_bn=False,
     name="discriminator",
 ):
     """DCGAN discriminator: an image (and a label) -> one logit.
@@ -175,6 +181,7 @@ def dcgan_discriminator(
         num_classes: if set, the discriminator also takes integer `labels`;
             their one-hot code is tiled over the image as extra channels.
         seed: seeds the weight initialisers.
+        synchronized_bn: batch statistics over all replicas.
         name: model name.
 
     Returns:
@@ -212,7 +219,7 @@ def dcgan_discriminator(
             name=f"conv_{i}",
         )(h)
         if i > 0:  # No batch norm on the input layer.
-            h = _bn(f"conv_{i}_bn")(h)
+            h = _bn(f"conv_{i}_bn", synchronized_bn)(h)
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
         width *= 2
     h = keras.layers.Flatten(name="flatten")(h)
