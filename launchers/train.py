@@ -133,7 +133,9 @@ def train(argv=None):
         keras.callbacks.CSVLogger(os.path.join(workdir, "history.csv"), append=True),
         grid,
     ]
-    model.fit(dataset, epochs=FLAGS.epochs, callbacks=cbs, verbose=FLAGS.verbose)
+    # The dataset shuffles itself (seeded); `shuffle=False` only stops Keras
+    # from warning that it cannot shuffle a tf.data.Dataset.
+    model.fit(dataset, epochs=FLAGS.epochs, callbacks=cbs, verbose=FLAGS.verbose, shuffle=False)
 
     keras_path = os.path.join(workdir, "model.keras")
     with fileio.atomic_path(keras_path) as tmp:

@@ -109,22 +109,25 @@ def _check_image_shape(image_shape):
 
 def _read_idx(path, magic):
     opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        header = f.read(8)
-        if len(header) < 8:
-            raise ValueError(f"{path} is too short to be an IDX file.")
-        got, count = struct.unpack(">ii", header)
+    kind = "image" if magic == 2051 else "label"
+    header_size = 16 if magic == 2051 else 8
+    try:
+        with opener(path, "rb") as f:
+            header = f.read(header_size)
+            body = f.read()
+    except (EOFError, OSError) as e:  # A cut or corrupt gzip stream.
+        raise ValueError(f"{path} is truncated or corrupt: {e}") from None
+    if len(header) >= 8:
+        got, count = struct.unpack(">ii", header[:8])
         if got != magic:
-            raise ValueError(
-                f"{path} is not an IDX {'image' if magic == 2051 else 'label'} file: "
-                f"magic number {got}, expected {magic}."
-            )
-        if magic == 2051:
-            rows, cols = struct.unpack(">ii", f.read(8))
-            shape = (count, rows, cols)
-        else:
-            shape = (count,)
-        data = np.frombuffer(f.read(), dtype=np.uint8)
+            raise ValueError(f"{path} is not an IDX {kind} file: magic number {got}, expected {magic}.")
+    if len(header) < header_size:
+        raise ValueError(
+            f"{path} is too short to be an IDX {kind} file ({len(header)} header bytes, "
+            f"expected {header_size})."
+        )
+    shape = (count,) + (struct.unpack(">ii", header[8:16]) if magic == 2051 else ())
+    data = np.frombuffer(body, dtype=np.uint8)
     if data.size != int(np.prod(shape)):
         raise ValueError(f"{path} holds {data.size} bytes of data; its header says {shape}.")
     return data.reshape(shape)
@@ -142,11 +145,13 @@ def _find_idx_pair(directory, split_name):
     prefix = {"train": "train", "test": "t10k"}.get(split_name, split_name)
     chosen = [f for f in images if f.startswith(prefix)]
     if not chosen:
-        if len(images) > 1:
+        if len(images) > 1 or split_name not in ("train", "test"):
             raise ValueError(
-                f"split={split_name!r} matches none of {images} in {directory}."
+                f"split={split_name!r} matches none of {images} in {directory}. "
+                f"Received: split={split_name!r}"
             )
-        # A single image file (e.g. only MNIST's t10k set on disk) serves every split.
+        # A single image file (e.g. only MNIST's t10k set on disk) serves
+        # both 'train' and 'test'; take percent slices to hold rows out.
         chosen = images
     image_file = chosen[0]
     label_file = re.sub(r"images([-.])idx3", r"labels\1idx1", image_file)
@@ -167,6 +172,14 @@ def _load_idx(directory, split_name):
             )
     num_classes = None if labels is None else int(labels.max()) + 1
     return images, labels, num_classes, None
+
+
+def _check_digits_split(split_name):
+    if split_name != "train":
+        raise ValueError(
+            "digits has one split, 'train' (all 1,797 images); hold rows out with a "
+            f"percent slice such as 'train[90%:]'. Received: split={split_name!r}"
+        )
 
 
 def _load_digits():
@@ -272,6 +285,7 @@ def load_arrays(spec, split="train", image_shape=None, num_classes=None, data_di
     image_shape = _check_image_shape(image_shape)
     split_name, lo, hi = _parse_split(split)
     if kind == "digits":
+        _check_digits_split(split_name)
         images, labels, _, _ = _load_digits()
     elif kind == "idx":
         images, labels, _, _ = _load_idx(arg, split_name)
@@ -319,13 +333,14 @@ def info(spec, split="train", data_dir=None):
     kind, arg = parse_spec(spec)
     split_name, lo, hi = _parse_split(split) if kind != "tfds" else (split, 0, 100)
     if kind == "digits":
+        _check_digits_split(split_name)
         images, labels, n_cls, names = _load_digits()
     elif kind == "idx":
         images, labels, n_cls, names = _load_idx(arg, split_name)
     elif kind == "folder":
         paths, labels, names = _list_folder(arg)
         first = tf.io.decode_image(tf.io.read_file(paths[0]), expand_animations=False)
-        n = len(paths) * (hi - lo) // 100
+        n = len(paths) * hi // 100 - len(paths) * lo // 100
         return DataInfo(n, tuple(first.shape), None if names is None else len(names), names)
     else:
         builder = _tfds_builder(arg, data_dir)
@@ -458,7 +473,7 @@ def load(
             ds = ds.shuffle(10_000, seed=seed, reshuffle_each_iteration=True)
         count = None
     elif kind == "folder" and not _folder_fits_memory(arg):
-        ds, has_label, count = _folder_stream(arg, image_shape, split, shuffle, seed, spec)
+        ds, has_label, count = _folder_stream(arg, image_shape, split, shuffle, seed, spec, num_classes)
     else:
         images, labels = load_arrays(spec, split, image_shape, num_classes, data_dir)
         has_label = labels is not None
@@ -490,7 +505,7 @@ def _folder_fits_memory(directory):
     return len(paths) <= _IN_MEMORY_FILES
 
 
-def _folder_stream(directory, image_shape, split, shuffle, seed, spec):
+def _folder_stream(directory, image_shape, split, shuffle, seed, spec, num_classes=None):
     if image_shape is None:
         raise ValueError(
             f"{spec} is large and streams from disk; pass image_shape so that every image "
@@ -499,6 +514,7 @@ def _folder_stream(directory, image_shape, split, shuffle, seed, spec):
     paths, labels, _ = _list_folder(directory)
     _, lo, hi = _parse_split(split)
     paths, labels = _apply_slice((np.asarray(paths), labels), lo, hi)
+    _check_labels(labels, num_classes, spec)
     has_label = labels is not None
     if not has_label:
         labels = np.zeros(len(paths), np.int32)

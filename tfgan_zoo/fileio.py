@@ -11,6 +11,12 @@ import shutil
 import tempfile
 
 
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path, is_dir=False):
     """Yields a temporary path; on success renames it to `path`.
@@ -37,6 +43,9 @@ def atomic_path(path, is_dir=False):
         suffix = base[base.find(".", 1) :] if "." in base[1:] else ""
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{base}-", suffix=suffix, dir=parent)
         os.close(fd)
+        # mkstemp makes the file owner-only (0600); give it the usual mode so
+        # that other readers (a TF Serving user, a web server) can read it.
+        os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
         if is_dir and os.path.isdir(path):

@@ -5,7 +5,7 @@ Example:
 >>> import numpy as np
 >>> grid = make_grid(np.zeros((6, 8, 8, 1)), rows=2)
 >>> grid.shape, grid.dtype
-((20, 29, 1), dtype('uint8'))
+((19, 28, 1), dtype('uint8'))
 """
 
 import math
@@ -43,6 +43,9 @@ def make_grid(images, rows=None, cols=None, padding=1, pad_value=255):
             f"make_grid takes a non-empty batch [n, h, w, c]. Received: shape {images.shape}"
         )
     n, h, w, c = images.shape
+    for value, name in ((rows, "rows"), (cols, "cols")):
+        if value is not None and int(value) < 1:
+            raise ValueError(f"`{name}` must be positive. Received: {name}={value!r}")
     if rows is None and cols is None:
         cols = int(math.ceil(math.sqrt(n)))
     if cols is None:

@@ -397,6 +397,10 @@ class GAN(keras.Model):
                 "Scale images with `tfgan_zoo.data.load` or `x / 127.5 - 1`. "
                 f"Received: samples of shape {tuple(samples.shape)}"
             )
+        if not self.jit_compile:  # XLA does not compile asserts.
+            samples = tf.debugging.assert_all_finite(
+                samples, "The training data has NaN or Inf values"
+            )
         samples = tf.cast(samples, self.compute_dtype)
         got = tuple(samples.shape[1:])
         if samples.shape.rank is not None and got != self.sample_shape:
