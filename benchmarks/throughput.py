@@ -25,8 +25,8 @@ What is measured, in one process:
   machine's practical GEMM peak, to put the GAN step's GFLOP/s in context.
 
 All configurations train on the same synthetic in-memory dataset (uniform
-images in [-1, 1], `from_tensor_slices(...).batch(B, drop_remainder=True)
-.cache().repeat()`), batch size `--batch_size`. Each configuration is traced
+float32 images in [-1, 1], pre-batched in NumPy, `from_tensor_slices(batches)
+.repeat()`), batch size `--batch_size`. Each configuration is traced
 and warmed up first. Then the measurements are **interleaved**: `--rounds`
 rounds, each running every configuration once (the order rotates from round
 to round), so that a change of machine load hits all configurations alike.
@@ -43,7 +43,13 @@ is a weight gradient (1x its forward FLOPs) if its weights are trained by
 that update, plus an input gradient (1x) if anything upstream needs one
 (not for the first layer of the network that is fed data or noise).
 Batch norm, activations, biases, losses and the Adam updates are not counted
-(they are elementwise, well under 1% of the total). Per step:
+(they are elementwise, well under 1% of the total). As a cross-check,
+`tf.compat.v1.profiler` float_ops on the bare step's graph at B=64 counts
+17.5 GFLOP against 16.1 here: the graph as traced also holds gradients that
+nothing uses and that are pruned before it runs (D's weight gradients in the
+generator update, 1.3 GFLOP; the input gradient of D's first layer in the
+discriminator update, 0.08 GFLOP), and the profiler counts elementwise ops.
+Per step:
 
 - discriminator update: G forward on B (no backward), D forward on B real
   and B fake, D backward (weight gradients; input gradients except into the
@@ -57,12 +63,17 @@ Run it (about 5 minutes with the defaults on 2 CPU cores):
     python benchmarks/throughput.py
     python benchmarks/throughput.py --batch_size 128 --seconds 60
     python benchmarks/throughput.py --seconds 6 --skip_xla  # a quick check
+    python benchmarks/throughput.py --threads 1  # steadier on a busy machine
 
 It prints a table and writes a JSON file (default
 `benchmarks/results/throughput.json`) with the per-round numbers, the FLOP
 breakdown and the machine (TensorFlow version, CPU count, load average).
 The numbers are only meaningful on an otherwise idle machine: the load
-average at the start and the end is recorded to tell.
+average at the start and the end, and the CPU cores the process got during
+each measurement ("cores used", CPU seconds per wall second), are recorded to
+tell, and the script warns when other processes competed. Images per CPU
+second, also reported, moves less under such contention (with `--threads 1`
+especially; with more threads it also counts the thread pools' spin-waits).
 """
 
 import argparse
@@ -74,12 +85,14 @@ import statistics
 import sys
 import time
 
-import keras
-import numpy as np
-import tensorflow as tf
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # No C++ INFO lines.
 
-import tfgan_zoo
-from tfgan_zoo import networks
+import keras  # noqa: E402 (after the log level)
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+import tfgan_zoo  # noqa: E402
+from tfgan_zoo import networks  # noqa: E402
 
 IMAGE_SHAPE = (28, 28, 1)
 SEED = 0
@@ -118,11 +131,21 @@ def layer_macs(network):
     return out
 
 
-def _pass_flops(macs, batch, forward=True, weight_grad=False, input_grad=False):
-    """FLOPs of one network on `batch` examples (see the module docstring)."""
+def _pass_flops(macs, batch, weight_grad=False, input_grad=False, first_input_grad=False):
+    """FLOPs of one network on `batch` examples: forward, and backward parts.
+
+    Args:
+        macs: `layer_macs(network)`.
+        batch: examples.
+        weight_grad: count the weight gradients (1x forward per layer).
+        input_grad: count the input gradients (1x forward) of every layer but
+            the first.
+        first_input_grad: also the first layer's, for a network whose input
+            needs a gradient (D in the generator update).
+    """
     total = 0
     for i, (_, m) in enumerate(macs):
-        factor = int(forward) + int(weight_grad) + int(input_grad and i > 0)
+        factor = 1 + int(weight_grad) + int(input_grad and (i > 0 or first_input_grad))
         total += 2 * m * factor * batch
     return total
 
@@ -137,20 +160,20 @@ def step_flops(generator, discriminator, batch_size):
 
     Returns:
         A dict: `total`, `d_update`, `g_update`, the forward FLOPs per example
-        of each network, and the per-layer MACs.
+        of each network, the per-layer MACs and the convention.
     """
     g_macs = layer_macs(generator)
     d_macs = layer_macs(discriminator)
     b = batch_size
     d_update = (
-        _pass_flops(g_macs, b)  # G(z), no backward (stop_gradient).
+        _pass_flops(g_macs, b)  # G(z) under stop_gradient: forward only.
         + _pass_flops(d_macs, 2 * b, weight_grad=True, input_grad=True)
     )
-    # D's input gradient (into its first layer) is needed here, to reach G.
-    d_in_g_update = sum(
-        2 * m * (1 + 1) * b for _, m in d_macs
-    )  # Forward + input gradient, on every D layer, no weight gradient.
-    g_update = _pass_flops(g_macs, b, weight_grad=True, input_grad=True) + d_in_g_update
+    g_update = (
+        _pass_flops(g_macs, b, weight_grad=True, input_grad=True)
+        # D is not trained here, but its input gradient carries the loss to G.
+        + _pass_flops(d_macs, b, input_grad=True, first_input_grad=True)
+    )
     return {
         "total": d_update + g_update,
         "d_update": d_update,
@@ -175,15 +198,17 @@ def step_flops(generator, discriminator, batch_size):
 
 
 def make_dataset(batch_size, num_images, seed=SEED):
-    """Synthetic float32 images in [-1, 1], batched, cached, repeated."""
+    """Synthetic float32 images in [-1, 1], in batches, repeated forever.
+
+    The images are batched in NumPy, so that each element of the dataset is
+    one ready batch of static shape `[batch_size, 28, 28, 1]` (what
+    `.batch(batch_size, drop_remainder=True).cache()` gives, without the
+    cache, which warns when an iterator stops before a full pass).
+    """
     rng = np.random.default_rng(seed)
-    x = rng.uniform(-1.0, 1.0, (num_images,) + IMAGE_SHAPE).astype(np.float32)
-    return (
-        tf.data.Dataset.from_tensor_slices(x)
-        .batch(batch_size, drop_remainder=True)
-        .cache()
-        .repeat()
-    )
+    num_batches = num_images // batch_size
+    x = rng.uniform(-1.0, 1.0, (num_batches, batch_size) + IMAGE_SHAPE)
+    return tf.data.Dataset.from_tensor_slices(x.astype(np.float32)).repeat()
 
 
 def make_gan(jit_compile):
@@ -214,8 +239,18 @@ class BareGAN:
         self.d_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
-        on_batch = tf.function(self._step_on_batch, jit_compile=jit_compile)
-        self.step = tf.function(lambda iterator: on_batch(next(iterator)))
+        # As in Keras: no AutoGraph (there is no data-dependent control
+        # flow), the iterator pull outside the (possibly XLA) step.
+        on_batch = tf.function(
+            tf.autograph.experimental.do_not_convert(self._step_on_batch),
+            jit_compile=jit_compile,
+        )
+
+        @tf.autograph.experimental.do_not_convert
+        def step(iterator):
+            return on_batch(next(iterator))
+
+        self.step = tf.function(step)
 
     def _step_on_batch(self, real):
         g, d = self.generator, self.discriminator
@@ -275,6 +310,7 @@ class FitRunner:
             epochs=epochs,
             steps_per_epoch=steps_per_epoch,
             verbose=0,
+            shuffle=False,  # Ignored for datasets; passing it avoids a warning.
             callbacks=[timer],
         )
         return timer.times
@@ -302,7 +338,12 @@ class LoopRunner:
 
 def train_step_loop(model):
     """`model.train_step` in a plain tf.function, outside `fit`."""
-    return tf.function(lambda iterator: model.train_step(next(iterator)))
+
+    @tf.autograph.experimental.do_not_convert  # As Keras calls it.
+    def step(iterator):
+        return model.train_step(next(iterator))
+
+    return tf.function(step)
 
 
 class MatmulBench:
@@ -310,9 +351,12 @@ class MatmulBench:
 
     def __init__(self, n, chain=4, seed=SEED):
         rng = np.random.default_rng(seed)
-        scale = 1.0 / np.sqrt(n)  # Keeps the norm of the chain stable.
-        self.a = tf.constant(rng.standard_normal((n, n)).astype(np.float32) * scale)
-        self.b = tf.constant(rng.standard_normal((n, n)).astype(np.float32) * scale)
+        # Scaled by 1/sqrt(n) so that the chain keeps its norm. The cast comes
+        # last: a float32 array times a NumPy float64 scalar is float64.
+        scale = 1.0 / np.sqrt(n)
+        self.a = tf.constant((rng.standard_normal((n, n)) * scale).astype(np.float32))
+        self.b = tf.constant((rng.standard_normal((n, n)) * scale).astype(np.float32))
+        assert self.a.dtype == tf.float32
         self.flops_per_call = 2 * n**3 * chain
         self.chain = chain
 
@@ -325,14 +369,15 @@ class MatmulBench:
         self.fn = fn
 
     def run(self, seconds):
-        """GFLOP/s over about `seconds` of calls."""
-        calls, start = 0, time.perf_counter()
+        """`(GFLOP/s, cores used)` over about `seconds` of calls."""
+        calls, start, cpu = 0, time.perf_counter(), time.process_time()
         while True:
             self.fn(self.a, self.b).numpy()
             calls += 1
             elapsed = time.perf_counter() - start
             if elapsed >= seconds:
-                return self.flops_per_call * calls / elapsed / 1e9
+                cores = (time.process_time() - cpu) / elapsed
+                return self.flops_per_call * calls / elapsed / 1e9, cores
 
 
 # ----------------------------------------------------------------------------
@@ -350,6 +395,9 @@ class Config:
         self.warmup_seconds = None
         self.rounds = []  # images/s per round.
         self.epoch_times = []  # seconds, per round.
+        # CPU seconds of this process per wall second while it ran: about the
+        # core count on an idle machine, less when other processes compete.
+        self.cpu_cores = []
 
     def warm_up(self, batch_size, steps_per_epoch):
         """Traces, then times one epoch; returns the seconds per step."""
@@ -360,9 +408,15 @@ class Config:
         return seconds / steps_per_epoch
 
     def measure(self, batch_size, steps_per_epoch):
+        cpu, wall = time.process_time(), time.perf_counter()
         times = self.runner.run(1 + self.epochs_per_round, steps_per_epoch)[1:]
+        self.cpu_cores.append((time.process_time() - cpu) / (time.perf_counter() - wall))
         self.epoch_times.append(times)
         self.rounds.append(len(times) * steps_per_epoch * batch_size / sum(times))
+
+    def per_cpu_second(self):
+        """Images per CPU second of this process, per round."""
+        return [ips / cores for ips, cores in zip(self.rounds, self.cpu_cores)]
 
     def summary(self, batch_size, matmul_gflops):
         ips = statistics.median(self.rounds)
@@ -375,6 +429,11 @@ class Config:
             "ms_per_step": 1000.0 * batch_size / ips,
             "gflops_per_s": gflops,
             "percent_of_matmul": 100.0 * gflops / matmul_gflops,
+            # Less sensitive to competing processes than images/s (but it
+            # counts the thread pools' spin-waiting as work).
+            "images_per_cpu_s": statistics.median(self.per_cpu_second()),
+            "cpu_cores_used": statistics.median(self.cpu_cores),
+            "cpu_cores_used_rounds": self.cpu_cores,
             "epochs_per_round": self.epochs_per_round,
             "epoch_times_s": self.epoch_times,
             "warmup_trace_s": self.warmup_seconds,
@@ -448,10 +507,17 @@ def parse_args(argv=None):
         action="store_true",
         help="skip the `train_step` loop (the fit-overhead ablation)",
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="TensorFlow intra- and inter-op threads; 0 keeps TensorFlow's default "
+        "(all cores). 1 gives steadier comparisons on a busy machine",
+    )
     p.add_argument("--output", default="benchmarks/results/throughput.json")
     args = p.parse_args(argv)
-    if args.batch_size < 1 or args.rounds < 1 or args.seconds <= 0:
-        p.error("--batch_size and --rounds must be >= 1, --seconds > 0")
+    if args.batch_size < 1 or args.rounds < 1 or args.seconds <= 0 or args.threads < 0:
+        p.error("--batch_size and --rounds must be >= 1, --seconds > 0, --threads >= 0")
     if args.num_images < args.batch_size:
         p.error("--num_images must be at least --batch_size")
     return args
@@ -488,24 +554,32 @@ def build_configs(args, dataset):
 
 
 def print_table(results, matmul, args):
-    header = f"{'config':<18}{'images/s':>10}{'(min-max)':>18}{'ms/step':>10}{'GFLOP/s':>10}{'% matmul':>10}"
+    header = (
+        f"{'config':<18}{'images/s':>10}{'(min-max)':>14}{'ms/step':>10}"
+        f"{'GFLOP/s':>10}{'% matmul':>10}{'cores used':>12}"
+    )
     print(header)
     print("-" * len(header))
     for name, r in results.items():
         spread = f"({r['images_per_s_min']:.0f}-{r['images_per_s_max']:.0f})"
         print(
-            f"{name:<18}{r['images_per_s']:>10.1f}{spread:>18}{r['ms_per_step']:>10.2f}"
+            f"{name:<18}{r['images_per_s']:>10.1f}{spread:>14}{r['ms_per_step']:>10.2f}"
             f"{r['gflops_per_s']:>10.1f}{r['percent_of_matmul']:>9.1f}%"
+            f"{r['cpu_cores_used']:>12.2f}"
         )
     spread = f"({min(matmul['rounds']):.0f}-{max(matmul['rounds']):.0f})"
     print(
-        f"{'matmul ' + str(args.matmul_size):<18}{'':>10}{spread:>18}{'':>10}"
-        f"{matmul['gflops_per_s']:>10.1f}{100.0:>9.1f}%"
+        f"{'matmul ' + str(args.matmul_size):<18}{'':>10}{spread:>14}{'':>10}"
+        f"{matmul['gflops_per_s']:>10.1f}{100.0:>9.1f}%{matmul['cpu_cores_used']:>12.2f}"
     )
+    print("(images/s: median over rounds; GFLOP/s: from the median; spread: min-max)")
 
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.threads:  # Before TensorFlow runs any op.
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     keras.utils.set_random_seed(SEED)
     load_start = _load()
     started = time.time()
@@ -539,12 +613,14 @@ def main(argv=None):
 
     # Interleaved rounds; the order rotates so that no configuration always
     # runs right after the same other one.
-    matmul_rounds = []
+    matmul_rounds, matmul_cores = [], []
     for r in range(args.rounds):
         order = configs[r % len(configs) :] + configs[: r % len(configs)]
         for config in order:
             config.measure(args.batch_size, steps_per_epoch)
-        matmul_rounds.append(matmul.run(args.matmul_seconds))
+        gflops, cores = matmul.run(args.matmul_seconds)
+        matmul_rounds.append(gflops)
+        matmul_cores.append(cores)
         line = ", ".join(f"{c.name} {c.rounds[-1]:.0f}" for c in configs)
         print(
             f"round {r + 1}/{args.rounds} (images/s): {line}; matmul "
@@ -556,6 +632,8 @@ def main(argv=None):
         "size": args.matmul_size,
         "gflops_per_s": statistics.median(matmul_rounds),
         "rounds": matmul_rounds,
+        "cpu_cores_used": statistics.median(matmul_cores),
+        "cpu_cores_used_rounds": matmul_cores,
     }
     results = {
         c.name: c.summary(args.batch_size, matmul_result["gflops_per_s"]) for c in configs
@@ -565,12 +643,18 @@ def main(argv=None):
 
     def ratio(num, den):
         if num in by_name and den in by_name:
-            paired = [a / b for a, b in zip(by_name[num].rounds, by_name[den].rounds)]
+            a, b = by_name[num], by_name[den]
+            paired = [x / y for x, y in zip(a.rounds, b.rounds)]
+            paired_cpu = [x / y for x, y in zip(a.per_cpu_second(), b.per_cpu_second())]
             ratios[f"{num} / {den}"] = {
                 "ratio_of_medians": results[num]["images_per_s"]
                 / results[den]["images_per_s"],
                 "median_paired_ratio": statistics.median(paired),
                 "paired_ratios": paired,
+                "median_paired_ratio_per_cpu_s": statistics.median(paired_cpu),
+                # Contention only slows a run down: the best rounds are the
+                # closest to an idle machine.
+                "ratio_of_best_rounds": max(a.rounds) / max(b.rounds),
             }
 
     ratio("fit", "bare")
@@ -585,14 +669,27 @@ def main(argv=None):
     for name, r in ratios.items():
         print(
             f"{name}: {r['ratio_of_medians']:.3f} (ratio of medians), "
-            f"{r['median_paired_ratio']:.3f} (median of per-round ratios)"
+            f"{r['median_paired_ratio']:.3f} (median of per-round ratios), "
+            f"{r['ratio_of_best_rounds']:.3f} (best rounds), "
+            f"{r['median_paired_ratio_per_cpu_s']:.3f} (per CPU second)"
         )
     fit_bare = ratios["fit / bare"]["median_paired_ratio"]
     verdict = "meets" if fit_bare >= 0.9 else "MISSES"
     print(f"fit/bare = {fit_bare:.3f}: {verdict} the target fit >= 0.9 x bare.")
     load_end = _load()
-    print(f"Load average at start {load_start}, at end {load_end} "
-          f"({os.cpu_count()} CPUs): numbers taken under load are low and noisy.")
+    cores = statistics.median(c for r in results.values() for c in [r["cpu_cores_used"]])
+    usable = machine_info()["cpus_usable"]
+    expected = min(usable, args.threads) if args.threads else usable
+    print(
+        f"Load average (1 min): {load_start and round(load_start[0], 2)} at the start, "
+        f"{load_end and round(load_end[0], 2)} at the end, on {usable} usable CPUs; "
+        f"the GAN runs used {cores:.2f} cores (median)."
+    )
+    if (load_start and load_start[0] > 0.5) or cores < 0.8 * expected:
+        print(
+            "WARNING: other processes competed for the CPUs during this run; the "
+            "numbers are low and noisy. Rerun on an idle machine."
+        )
 
     report = {
         "benchmark": "tfgan_zoo DCGAN training throughput",

@@ -19,7 +19,7 @@ MNIST_DIR = os.path.join(SHARED_DATA, "mnist")
 TINY_HPARAMS = {
     "vanilla_gan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 16},
     "dcgan": {"image_shape": (8, 8, 1), "latent_dim": 8, "base_filters": 4},
-    "cgan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 16, "num_classes": 10},
+    "cgan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 4, "num_classes": 10},
 }
 
 

@@ -256,6 +256,11 @@ class ExportedGenerator:
 
     def generate(self, num_samples=None, z=None, labels=None, seed=0):
         """Images in [-1, 1] as NumPy, through the exported signatures."""
+        if labels is not None and not self.conditional:
+            raise ValueError(
+                f"This export ({self.metadata['model']}) is unconditional and takes no "
+                f"labels. Received: labels={list(labels)[:10]}"
+            )
         sig_default = self._loaded.signatures["serving_default"]
         if z is not None:
             inputs = {"z": tf.constant(z, tf.float32)}

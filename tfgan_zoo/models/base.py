@@ -259,7 +259,9 @@ class GAN(keras.Model):
                 "one optimizer cannot train both networks. "
                 f"Received: the same object {g_opt!r} twice"
             )
-        super().compile(**kwargs)
+        # optimizer=None: Keras would otherwise create an unused RMSprop as
+        # `self.optimizer`, which BackupAndRestore builds and warns about.
+        super().compile(optimizer=None, **kwargs)
         self._gan_compile_kwargs = dict(kwargs)
         self.g_optimizer = g_opt
         self.d_optimizer = d_opt

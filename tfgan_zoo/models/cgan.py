@@ -19,7 +19,9 @@ class CGAN(GAN):
         image_shape: shape of one sample.
         num_classes: number of classes.
         latent_dim: size of `z` (paper: 100).
-        network: `"mlp"` (the paper's fully connected nets) or `"dcgan"`.
+        network: `"dcgan"` (convolutional, the default: on MNIST it draws the
+            requested digit after 10 epochs) or `"mlp"` (the paper's fully
+            connected nets, which learn the conditioning much more slowly).
         width: network width (see `tfgan_zoo.networks.build_pair`).
         loss: adversarial loss name (default: non-saturating).
         d_steps: discriminator steps per generator step.
@@ -34,7 +36,7 @@ class CGAN(GAN):
     Example:
 
     >>> import tfgan_zoo
-    >>> gan = tfgan_zoo.create("cgan", image_shape=(8, 8, 1), width=16, seed=0)
+    >>> gan = tfgan_zoo.create("cgan", image_shape=(8, 8, 1), width=4, seed=0)
     >>> gan.generate(labels=[0, 1, 9], seed=0).shape
     (3, 8, 8, 1)
     """
@@ -44,7 +46,7 @@ class CGAN(GAN):
         image_shape=(28, 28, 1),
         num_classes=10,
         latent_dim=100,
-        network="mlp",
+        network="dcgan",
         width=None,
         loss="non_saturating",
         d_steps=1,

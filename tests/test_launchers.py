@@ -1,0 +1,399 @@
+"""End-to-end runs of `launchers.train` and `launchers.generate` in real
+subprocesses, on the bundled 8x8 `digits` data with tiny models.
+
+Each subprocess pays a TensorFlow import (~10 s), so the runs are few, shared
+through module-scoped fixtures, and independent ones run two at a time.
+"""
+
+import concurrent.futures
+import csv
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from helpers import TINY_HPARAMS
+from helpers import run_module
+
+import tfgan_zoo
+from tfgan_zoo import callbacks as callbacks_lib
+from tfgan_zoo import data as data_lib
+from tfgan_zoo import export as export_lib
+from tfgan_zoo import images as images_lib
+
+MODELS = tfgan_zoo.available_models()
+EPOCHS = 2
+BATCH = 32
+GRID_SAMPLES = 64  # The launcher's --grid_samples default.
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _flag_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ",".join(str(v) for v in value)
+    if value is None:
+        return "none"
+    return str(value)
+
+
+def tiny_flags(name):
+    """`TINY_HPARAMS[name]` as launcher flags (`--image_shape=8,8,1`, ...)."""
+    return [f"--{hp}={_flag_value(v)}" for hp, v in TINY_HPARAMS[name].items() if hp != "seed"]
+
+
+def train_args(name, workdir, export_dir, epochs=EPOCHS, extra=()):
+    return [
+        f"--model={name}",
+        "--dataset=digits",
+        *tiny_flags(name),
+        f"--epochs={epochs}",
+        f"--batch_size={BATCH}",
+        f"--workdir={workdir}",
+        f"--export_dir={export_dir}",
+        "--verbose=2",
+        "--seed=0",
+        *extra,
+    ]
+
+
+def _run_all(jobs, workers=2):
+    """Runs `{key: (module, args)}` (or saved_model_cli `(None, args)`), two at a time."""
+
+    def one(module, args):
+        if module is None:
+            exe = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+            env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+            return subprocess.run([exe, *args], capture_output=True, text=True, timeout=600, env=env)
+        return run_module(module, *args)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {k: pool.submit(one, m, a) for k, (m, a) in jobs.items()}
+        return {k: f.result() for k, f in futures.items()}
+
+
+def _explain(proc):
+    return f"exit code {proc.returncode}\n--- stdout ---\n{proc.stdout[-2000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
+
+
+def _read_png(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data.startswith(PNG_MAGIC), f"{path} is not a PNG"
+    return tf.io.decode_png(data).numpy()
+
+
+def _history(workdir):
+    with open(os.path.join(workdir, "history.csv"), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _expected_grid_shape(name, num_samples=GRID_SAMPLES, padding=1):
+    h, w, c = TINY_HPARAMS[name]["image_shape"]
+    num_classes = TINY_HPARAMS[name].get("num_classes")
+    if num_classes:
+        rows, cols = num_classes, max(1, num_samples // num_classes)
+    else:
+        cols = math.ceil(math.sqrt(num_samples))
+        rows = math.ceil(num_samples / cols)
+    return (rows * h + (rows + 1) * padding, cols * w + (cols + 1) * padding, c)
+
+
+def _steps_per_epoch(model):
+    return data_lib.info("digits").num_examples // (BATCH * model.d_steps)
+
+
+def _load_keras(path):
+    model = keras.saving.load_model(path)
+    assert isinstance(model, tfgan_zoo.get_model_class(type(model).model_name))
+    return model
+
+
+# ----------------------------------------------------------------------------
+# Fixtures: the runs, shared by the tests.
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One `EPOCHS`-epoch training run per registered model."""
+    root = tmp_path_factory.mktemp("launch")
+    dirs = {name: (str(root / name / "run"), str(root / name / "sm")) for name in MODELS}
+    jobs = {name: ("launchers.train", train_args(name, *dirs[name])) for name in MODELS}
+    procs = _run_all(jobs)
+    return {name: {"proc": procs[name], "workdir": dirs[name][0], "export_dir": dirs[name][1]} for name in MODELS}
+
+
+@pytest.fixture(scope="module")
+def followups(trained, tmp_path_factory):
+    """Runs that need a trained run: resume, a mismatched resume, generate, saved_model_cli."""
+    for name in ("dcgan", "cgan"):
+        if trained[name]["proc"].returncode != 0:
+            pytest.fail(f"the {name} training run failed:\n{_explain(trained[name]['proc'])}")
+    root = tmp_path_factory.mktemp("followups")
+
+    def copy_run(name, dest):
+        """A copy of a trained run (workdir and exports), to resume without touching it."""
+        workdir, export_dir = os.path.join(root, dest, "run"), os.path.join(root, dest, "sm")
+        shutil.copytree(trained[name]["workdir"], workdir)
+        shutil.copytree(trained[name]["export_dir"], export_dir)
+        return workdir, export_dir
+
+    resume_dirs = copy_run("dcgan", "resume")
+    mismatch_dirs = copy_run("dcgan", "mismatch")
+    cgan_keras = os.path.join(trained["cgan"]["workdir"], "model.keras")
+    cgan_base = os.path.join(trained["cgan"]["export_dir"], "cgan")
+    gen = {
+        "from_keras": os.path.join(root, "g_keras.png"),
+        "from_savedmodel": os.path.join(root, "g_sm.png"),
+        "labels": os.path.join(root, "g_labels.png"),
+    }
+    dcgan_export = os.path.join(trained["dcgan"]["export_dir"], "dcgan", "1")
+    jobs = {
+        "resume": ("launchers.train", train_args("dcgan", *resume_dirs, epochs=3)),
+        "mismatch": ("launchers.train", train_args("dcgan", *mismatch_dirs, epochs=3, extra=["--loss=minimax"])),
+        "from_keras": (
+            "launchers.generate",
+            [f"--model_path={cgan_keras}", f"--output={gen['from_keras']}", "--num_samples=20"],
+        ),
+        "from_savedmodel": (
+            "launchers.generate",
+            [f"--model_path={cgan_base}", f"--output={gen['from_savedmodel']}", "--num_samples=20"],
+        ),
+        "labels": (
+            "launchers.generate",
+            [f"--model_path={cgan_base}", f"--output={gen['labels']}", "--num_samples=20", "--labels=3,5"],
+        ),
+        "show": (None, ["show", "--dir", dcgan_export, "--all"]),
+    }
+    # Snapshots taken before the resumes run.
+    before = {
+        "mismatch_run_json": open(os.path.join(mismatch_dirs[0], "run.json")).read(),
+        "mismatch_history": _history(mismatch_dirs[0]),
+    }
+    procs = _run_all(jobs)
+    return {
+        "procs": procs,
+        "resume_dirs": resume_dirs,
+        "mismatch_dirs": mismatch_dirs,
+        "pngs": gen,
+        "before": before,
+        "cgan_base": cgan_base,
+    }
+
+
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory):
+    """Launcher runs with bad flags; none needs a trained model."""
+    root = tmp_path_factory.mktemp("bad")
+    common = ["--dataset=digits", "--epochs=1", f"--workdir={root}/run", f"--export_dir={root}/sm", "--verbose=0"]
+    jobs = {
+        "unknown_model": ("launchers.train", ["--model=nope", *common]),
+        "bad_shape": ("launchers.train", ["--model=dcgan", "--image_shape=30,30,1", "--base_filters=4", *common]),
+        "foreign_hparam": ("launchers.train", ["--model=dcgan", "--num_classes=10", *common]),
+        "missing_model_path": (
+            "launchers.generate",
+            [f"--model_path={root}/no_such_export", f"--output={root}/g.png"],
+        ),
+    }
+    procs = _run_all(jobs)
+    return {"procs": procs, "root": str(root)}
+
+
+# ----------------------------------------------------------------------------
+# A training run of every registered model.
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_train_launcher_end_to_end(name, trained):
+    run = trained[name]
+    proc, workdir, export_dir = run["proc"], run["workdir"], run["export_dir"]
+    assert proc.returncode == 0, _explain(proc)
+
+    # Sample grids after each epoch, and latest.png = the last one.
+    samples = os.path.join(workdir, "samples")
+    names = sorted(os.listdir(samples))
+    assert names == [f"epoch_{e:04d}.png" for e in range(1, EPOCHS + 1)] + ["latest.png"], names
+    for png in names:
+        assert _read_png(os.path.join(samples, png)).shape == _expected_grid_shape(name), png
+    last = os.path.join(samples, f"epoch_{EPOCHS:04d}.png")
+    with open(last, "rb") as a, open(os.path.join(samples, "latest.png"), "rb") as b:
+        assert a.read() == b.read()
+
+    # history.csv: one row per epoch.
+    rows = _history(workdir)
+    assert [int(r["epoch"]) for r in rows] == list(range(EPOCHS))
+    for r in rows:
+        for key in ("d_loss", "g_loss"):
+            assert np.isfinite(float(r[key])), r
+
+    # run.json records the run.
+    with open(os.path.join(workdir, "run.json")) as f:
+        meta = json.load(f)
+    assert meta["model"] == name and meta["dataset"] == "digits"
+    assert meta["batch_size"] == BATCH and meta["seed"] == 0
+    for hp, value in TINY_HPARAMS[name].items():
+        want = list(value) if isinstance(value, tuple) else value
+        assert meta["hparams"][hp] == want, hp
+
+    # model.keras: the trained model, with the optimizers' state.
+    model = _load_keras(os.path.join(workdir, "model.keras"))
+    assert type(model).model_name == name
+    assert model.latent_dim == TINY_HPARAMS[name]["latent_dim"]
+    assert int(model.g_optimizer.iterations.numpy()) == EPOCHS * _steps_per_epoch(model)
+    out = model.generate(num_samples=5, seed=0)
+    assert out.shape == (5, *TINY_HPARAMS[name]["image_shape"]) and np.all(np.isfinite(out))
+    # The last grid came from this model and the fixed noise.
+    z, labels, rows_ = callbacks_lib.fixed_grid_inputs(model, GRID_SAMPLES, seed=0)
+    grid = images_lib.make_grid(model.generate(z=z, labels=labels), rows=rows_)
+    diff = np.abs(grid.astype(int) - _read_png(last).astype(int))
+    assert diff.max() <= 1, f"latest grid differs from model.keras by up to {diff.max()}"
+
+    # The export: version 1, the same generator as model.keras.
+    base = os.path.join(export_dir, name)
+    assert export_lib.existing_versions(base) == [1]
+    assert os.path.isfile(os.path.join(base, "1", "saved_model.pb"))
+    assert export_lib.read_metadata(base)["model"] == name
+    assert export_lib.read_metadata(base)["dataset"] == "digits"
+    exported = export_lib.load(base)
+    z = np.random.default_rng(0).normal(size=(3, model.latent_dim)).astype(np.float32)
+    lab = [0, 1, model.num_classes - 1] if model.conditional else None
+    np.testing.assert_allclose(exported.generate(z=z, labels=lab), model.generate(z=z, labels=lab), atol=1e-5)
+
+
+def test_saved_model_cli_shows_launcher_export(followups):
+    proc = followups["procs"]["show"]
+    assert proc.returncode == 0, _explain(proc)
+    assert "signature_def['serving_default']" in proc.stdout
+    assert "signature_def['sample']" in proc.stdout
+
+
+# ----------------------------------------------------------------------------
+# Resuming.
+
+
+def test_resume_continues_from_the_last_epoch(trained, followups):
+    proc = followups["procs"]["resume"]
+    assert proc.returncode == 0, _explain(proc)
+    workdir, export_dir = followups["resume_dirs"]
+
+    # It trained epoch 3 only: no restart from epoch 1.
+    assert "Epoch 3/3" in proc.stdout + proc.stderr
+    assert "Epoch 1/3" not in proc.stdout + proc.stderr
+    rows = _history(workdir)
+    assert [int(r["epoch"]) for r in rows] == [0, 1, 2]
+    first_rows = _history(trained["dcgan"]["workdir"])
+    assert [r["d_loss"] for r in rows[:2]] == [r["d_loss"] for r in first_rows]
+    samples = sorted(os.listdir(os.path.join(workdir, "samples")))
+    assert samples == ["epoch_0001.png", "epoch_0002.png", "epoch_0003.png", "latest.png"]
+    assert _read_png(os.path.join(workdir, "samples", "epoch_0003.png")).shape == _expected_grid_shape("dcgan")
+
+    # It loaded the backup (weights and optimizer state) and trained on.
+    before = _load_keras(os.path.join(trained["dcgan"]["workdir"], "model.keras"))
+    after = _load_keras(os.path.join(workdir, "model.keras"))
+    steps = _steps_per_epoch(after)
+    assert int(before.g_optimizer.iterations.numpy()) == 2 * steps
+    assert int(after.g_optimizer.iterations.numpy()) == 3 * steps
+    assert int(after.d_optimizer.iterations.numpy()) == 3 * steps * after.d_steps
+    assert any(
+        not np.allclose(a, b) for a, b in zip(before.generator.get_weights(), after.generator.get_weights())
+    ), "the generator did not change in the resumed epoch"
+
+    # A new export version; the old one stays.
+    base = os.path.join(export_dir, "dcgan")
+    assert export_lib.existing_versions(base) == [1, 2]
+    z = np.random.default_rng(1).normal(size=(4, after.latent_dim)).astype(np.float32)
+    np.testing.assert_allclose(export_lib.load(base).generate(z=z), after.generate(z=z), atol=1e-5)
+
+
+def test_resume_restores_cleanly_without_optimizer_warnings(followups):
+    proc = followups["procs"]["resume"]
+    assert proc.returncode == 0, _explain(proc)
+    workdir = followups["resume_dirs"][0]
+    assert "Skipping variable loading" not in proc.stderr, _explain(proc)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _load_keras(os.path.join(workdir, "model.keras"))
+    skipped = [str(w.message) for w in caught if "Skipping variable loading" in str(w.message)]
+    assert not skipped, skipped
+
+
+def test_resume_with_other_settings_is_refused(followups):
+    proc = followups["procs"]["mismatch"]
+    workdir, export_dir = followups["mismatch_dirs"]
+    assert proc.returncode == 2, _explain(proc)
+    assert "Traceback" not in proc.stderr, _explain(proc)
+    assert "minimax" in proc.stderr and "--workdir" in proc.stderr, _explain(proc)
+    # Nothing was trained, overwritten or exported.
+    with open(os.path.join(workdir, "run.json")) as f:
+        assert f.read() == followups["before"]["mismatch_run_json"]
+    assert _history(workdir) == followups["before"]["mismatch_history"]
+    assert not os.path.exists(os.path.join(workdir, "samples", "epoch_0003.png"))
+    assert export_lib.existing_versions(os.path.join(export_dir, "dcgan")) == [1]
+
+
+# ----------------------------------------------------------------------------
+# launchers.generate on a conditional model.
+
+
+def test_generate_conditional_one_row_per_class(followups):
+    procs, pngs = followups["procs"], followups["pngs"]
+    for key in ("from_keras", "from_savedmodel"):
+        assert procs[key].returncode == 0, _explain(procs[key])
+    from_keras = _read_png(pngs["from_keras"])
+    from_sm = _read_png(pngs["from_savedmodel"])
+    # 10 classes x 2 per row of 8x8 images, 1-pixel padding.
+    assert from_keras.shape == (10 * 8 + 11, 2 * 8 + 3, 1)
+    assert from_sm.shape == from_keras.shape
+    # The same seed gives the same grid from the .keras file and the export.
+    assert np.abs(from_keras.astype(int) - from_sm.astype(int)).max() <= 1
+
+
+def test_generate_chosen_labels(followups):
+    proc = followups["procs"]["labels"]
+    assert proc.returncode == 0, _explain(proc)
+    grid = _read_png(followups["pngs"]["labels"])
+    assert grid.shape == (2 * 8 + 3, 10 * 8 + 11, 1)  # 2 rows of 10.
+    # Row 1 is class 3, row 2 class 5.
+    gen = export_lib.load(followups["cgan_base"])
+    want = images_lib.make_grid(gen.generate(labels=np.repeat([3, 5], 10).astype(np.int32), seed=0), rows=2)
+    assert np.abs(want.astype(int) - grid.astype(int)).max() <= 1
+
+
+# ----------------------------------------------------------------------------
+# Bad flags.
+
+
+def _assert_clean_error(proc, *needles):
+    assert proc.returncode == 2, _explain(proc)
+    assert "Traceback" not in proc.stderr, _explain(proc)
+    for needle in needles:
+        assert re.search(needle, proc.stderr), f"{needle!r} not in the error:\n{_explain(proc)}"
+
+
+def test_unknown_model_lists_available_models(bad_runs):
+    _assert_clean_error(bad_runs["procs"]["unknown_model"], "nope", "Available models", *map(re.escape, MODELS))
+    assert not os.path.exists(os.path.join(bad_runs["root"], "sm"))
+
+
+def test_bad_dcgan_image_shape_names_the_value(bad_runs):
+    _assert_clean_error(bad_runs["procs"]["bad_shape"], r"image_shape", r"30,\s*30,\s*1")
+    assert not os.path.exists(os.path.join(bad_runs["root"], "sm"))
+
+
+def test_hparam_the_model_does_not_take_lists_valid_ones(bad_runs):
+    valid = [hp for hp in tfgan_zoo.model_hparams("dcgan") if hp != "seed"]
+    _assert_clean_error(bad_runs["procs"]["foreign_hparam"], "num_classes", *map(re.escape, valid))
+
+
+def test_generate_missing_model_path(bad_runs):
+    _assert_clean_error(bad_runs["procs"]["missing_model_path"], re.escape("no_such_export"))
+    assert not os.path.exists(os.path.join(bad_runs["root"], "g.png"))
