@@ -18,8 +18,9 @@ What is measured, in one process:
   It does the same math as the library: the discriminator sees the real and
   the fake batch in two calls (batch norm statistics per call, as in
   `GAN.discriminator_loss`), the loss is averaged over the batch.
-- **fit (XLA)** and **bare (XLA)**: the same with `jit_compile=True` (the
-  library's default is False because XLA was slower on CPU; this checks it).
+- **fit (XLA)** and **bare (XLA)**: the same with `jit_compile=True`. The
+  library defaults to False because XLA skips its in-graph data checks;
+  this measures what that costs in speed.
   `--skip_xla` leaves them out.
 - **matmul**: float32 `[n, n] x [n, n]` products in a `tf.function`, the
   machine's practical GEMM peak, to put the GAN step's GFLOP/s in context.

@@ -240,8 +240,13 @@ class GAN(keras.Model):
             d_optimizer: discriminator optimizer, likewise.
             **kwargs: passed to `keras.Model.compile`, e.g. `jit_compile`,
                 `steps_per_execution`, `run_eagerly`. `jit_compile` defaults
-                to False: on CPU, XLA made the DCGAN step slower
-                (`benchmarks/throughput.py` measures it).
+                to False (Keras' "auto" would turn XLA on): XLA does not
+                compile the in-graph checks (NaN/Inf data, labels out of
+                range), so bad data would train silently. Measured on a
+                2-core CPU (`benchmarks/throughput.py`), XLA made the DCGAN
+                28x28 step 0-35% faster, depending on batch size, and its
+                first trace 2-3x slower; turn it on with
+                `compile(jit_compile=True)` once the data is known good.
         """
         for bad in ("optimizer", "loss", "metrics"):
             if bad in kwargs:
