@@ -27,7 +27,9 @@ for the common shapes set the width (`base_filters`):
 import keras
 
 from tfgan_zoo.networks.layers import D_SEED_OFFSET
-from tfgan_zoo.networks.layers import OneHot
+from tfgan_zoo.networks.layers import functional_model
+from tfgan_zoo.networks.layers import label_input
+from tfgan_zoo.networks.layers import latent_input
 from tfgan_zoo.networks.layers import normal_initializer
 
 PRESETS = {
@@ -117,15 +119,7 @@ def dcgan_generator(
     start, n_up = spatial_plan(image_shape)
     channels = int(image_shape[-1])
     filters = int(base_filters or default_base_filters(image_shape))
-    z = keras.Input(shape=(int(latent_dim),), name="z")
-    inputs = [z]
-    h = z
-    if num_classes is not None:
-        labels = keras.Input(shape=(), dtype="int32", name="labels")
-        inputs.append(labels)
-        h = keras.layers.Concatenate(name="z_and_label")(
-            [z, OneHot(num_classes, name="one_hot")(labels)]
-        )
+    inputs, h = latent_input(latent_dim, num_classes)
     width = filters * 2 ** (n_up - 1)
     # The projection of z: a matrix multiply, reshaped to a 4-D tensor.
     h = keras.layers.Dense(
@@ -159,7 +153,7 @@ def dcgan_generator(
         name="deconv_out",
     )(h)
     out = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
-    return keras.Model(inputs if len(inputs) > 1 else z, out, name=name)
+    return functional_model(inputs, out, name)
 
 
 def dcgan_discriminator(
@@ -201,9 +195,8 @@ def dcgan_discriminator(
     inputs = [x]
     h = x
     if num_classes is not None:
-        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        labels, code = label_input(num_classes)
         inputs.append(labels)
-        code = OneHot(num_classes, name="one_hot")(labels)
         code = keras.layers.Reshape((1, 1, int(num_classes)), name="label_map")(code)
         code = keras.layers.UpSampling2D(size=side, name="tile_label")(code)
         h = keras.layers.Concatenate(name="x_and_label")([x, code])
@@ -229,4 +222,4 @@ def dcgan_discriminator(
         dtype="float32",
         name="logits",
     )(h)
-    return keras.Model(inputs if len(inputs) > 1 else x, logits, name=name)
+    return functional_model(inputs, logits, name)

@@ -76,3 +76,23 @@ def glorot_initializer(seed, index):
     """Glorot-uniform weights, seeded per layer (`seed` None: unseeded)."""
     layer_seed = None if seed is None else int(seed) * 1000 + index
     return keras.initializers.GlorotUniform(seed=layer_seed)
+
+
+def label_input(num_classes):
+    """`(labels, code)`: an int32 `labels` Input and its one-hot code."""
+    labels = keras.Input(shape=(), dtype="int32", name="labels")
+    return labels, OneHot(num_classes, name="one_hot")(labels)
+
+
+def latent_input(latent_dim, num_classes=None):
+    """A generator's inputs: `(inputs, h)` with `h` = z, or z and the one-hot label."""
+    z = keras.Input(shape=(int(latent_dim),), name="z")
+    if num_classes is None:
+        return [z], z
+    labels, code = label_input(num_classes)
+    return [z, labels], keras.layers.Concatenate(name="z_and_label")([z, code])
+
+
+def functional_model(inputs, outputs, name):
+    """`keras.Model` over one input (unconditional) or `[sample, labels]`."""
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, outputs, name=name)

@@ -10,8 +10,10 @@ import math
 import keras
 
 from tfgan_zoo.networks.layers import D_SEED_OFFSET
-from tfgan_zoo.networks.layers import OneHot
+from tfgan_zoo.networks.layers import functional_model
 from tfgan_zoo.networks.layers import glorot_initializer
+from tfgan_zoo.networks.layers import label_input
+from tfgan_zoo.networks.layers import latent_input
 
 
 def _check_units(hidden_units, name):
@@ -68,15 +70,7 @@ def mlp_generator(
     """
     sample_shape = _check_shape(sample_shape)
     units = _check_units(hidden_units, "hidden_units")
-    z = keras.Input(shape=(int(latent_dim),), name="z")
-    inputs = [z]
-    h = z
-    if num_classes is not None:
-        labels = keras.Input(shape=(), dtype="int32", name="labels")
-        inputs.append(labels)
-        h = keras.layers.Concatenate(name="z_and_label")(
-            [z, OneHot(num_classes, name="one_hot")(labels)]
-        )
+    inputs, h = latent_input(latent_dim, num_classes)
     for i, width in enumerate(units):
         h = keras.layers.Dense(
             width,
@@ -94,7 +88,7 @@ def mlp_generator(
     )(h)
     h = keras.layers.Activation(output_activation, dtype="float32", name="out")(h)
     out = keras.layers.Reshape(sample_shape, name="sample")(h)
-    return keras.Model(inputs if len(inputs) > 1 else z, out, name=name)
+    return functional_model(inputs, out, name)
 
 
 def mlp_discriminator(
@@ -133,11 +127,9 @@ def mlp_discriminator(
     inputs = [x]
     h = keras.layers.Flatten(name="flatten")(x)
     if num_classes is not None:
-        labels = keras.Input(shape=(), dtype="int32", name="labels")
+        labels, code = label_input(num_classes)
         inputs.append(labels)
-        h = keras.layers.Concatenate(name="x_and_label")(
-            [h, OneHot(num_classes, name="one_hot")(labels)]
-        )
+        h = keras.layers.Concatenate(name="x_and_label")([h, code])
     for i, width in enumerate(units):
         h = keras.layers.Dense(
             width, kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + i), name=f"dense_{i}"
@@ -149,4 +141,4 @@ def mlp_discriminator(
         dtype="float32",
         name="logits",
     )(h)
-    return keras.Model(inputs if len(inputs) > 1 else x, logits, name=name)
+    return functional_model(inputs, logits, name)
