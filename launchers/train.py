@@ -4,7 +4,10 @@ r"""Trains a GAN, writes sample grids, checkpoints, a .keras file and an export.
         --epochs=10 --batch_size=64 --workdir=runs/dcgan_mnist --seed=0
 
 With no flags it trains `dcgan` on the bundled `digits` dataset (no
-download). Outputs, all under `--workdir` except the export:
+download). An epoch is `examples // batch_size` generator steps; a model
+with `d_steps=k` (WGAN's `n_critic`) takes k minibatches per step, so its
+critic sees the data k times per epoch. Outputs, all under `--workdir`
+except the export:
 
 - `samples/epoch_NNNN.png` and `samples/latest.png`: a grid from fixed noise
   after each epoch (one row per class for conditional models);
@@ -37,6 +40,13 @@ flags.DEFINE_string("dataset", "digits", "Dataset spec: digits, mnist, tfds:<nam
 flags.DEFINE_string("split", "train", "Dataset split (in-memory sources take a percent slice: train[:90%]).")
 flags.DEFINE_integer("epochs", 10, "Epochs to train (in total, counting resumed ones).")
 flags.DEFINE_integer("batch_size", 64, "Minibatch size of each discriminator step.")
+flags.DEFINE_integer(
+    "steps_per_epoch",
+    None,
+    "Generator steps per epoch. Default: examples // batch_size, so that an epoch "
+    "shows the generator as many samples as the data has (with d_steps=k the "
+    "discriminator then sees the data k times).",
+)
 flags.DEFINE_string("workdir", None, "Run directory. Default: runs/<model>.")
 flags.DEFINE_integer("seed", 0, "Seeds weights, noise and data order.")
 flags.DEFINE_string("export_dir", "saved_models", "Exports go to <export_dir>/<model>/<version>/.")
@@ -62,7 +72,11 @@ def resolve_hparams(model_name, given, data_info, seed):
         # The model's default resolution, unless the data has other channels.
         if len(data_info.image_shape) == 3 and data_info.image_shape[-1] != default_shape[-1]:
             hparams["image_shape"] = tuple(data_info.image_shape)
-    if "num_classes" in defaults and "num_classes" not in hparams and data_info.num_classes:
+    # A model that is conditional by default (cgan) takes the data's class
+    # count; one where conditioning is optional (wgan_gp) stays
+    # unconditional unless --num_classes is given.
+    conditional_by_default = defaults.get("num_classes") is not None
+    if conditional_by_default and "num_classes" not in hparams and data_info.num_classes:
         hparams["num_classes"] = data_info.num_classes
     return hparams
 
@@ -72,7 +86,7 @@ def _check_same_run(path, run):
         return
     with open(path) as f:
         saved = json.load(f)
-    keys = ("model", "hparams", "dataset", "split", "batch_size")
+    keys = ("model", "hparams", "dataset", "split", "batch_size", "steps_per_epoch")
     diff = {k: (saved.get(k), run[k]) for k in keys if saved.get(k) != run[k]}
     if diff:
         raise ValueError(
@@ -107,6 +121,7 @@ def train(argv=None):
         "dataset": FLAGS.dataset,
         "split": FLAGS.split,
         "batch_size": FLAGS.batch_size,
+        "steps_per_epoch": FLAGS.steps_per_epoch,
         "seed": FLAGS.seed,
     }
     run_path = os.path.join(workdir, "run.json")
@@ -114,6 +129,12 @@ def train(argv=None):
     fileio.write_bytes(run_path, json.dumps(run, indent=2).encode())
 
     image_shape = getattr(model, "image_shape", None)
+    # One train step takes d_steps minibatches (one per discriminator step).
+    # An epoch is `examples // batch_size` generator steps, as for d_steps=1;
+    # with d_steps > 1 the data repeats so that the epoch can be that long.
+    steps = FLAGS.steps_per_epoch
+    if steps is None and model.d_steps > 1 and data_info.num_examples:
+        steps = max(1, data_info.num_examples // FLAGS.batch_size)
     dataset = data_lib.load(
         FLAGS.dataset,
         batch_size=FLAGS.batch_size * model.d_steps,
@@ -122,6 +143,7 @@ def train(argv=None):
         seed=FLAGS.seed,
         num_classes=model.num_classes,
         with_labels=model.conditional,
+        repeat=steps is not None,
     )
     logging.info(
         "Training %s (%s) on %s: %d epochs, batches of %d x %d d_steps.",
@@ -135,7 +157,14 @@ def train(argv=None):
     ]
     # The dataset shuffles itself (seeded); `shuffle=False` only stops Keras
     # from warning that it cannot shuffle a tf.data.Dataset.
-    model.fit(dataset, epochs=FLAGS.epochs, callbacks=cbs, verbose=FLAGS.verbose, shuffle=False)
+    model.fit(
+        dataset,
+        epochs=FLAGS.epochs,
+        steps_per_epoch=steps,
+        callbacks=cbs,
+        verbose=FLAGS.verbose,
+        shuffle=False,
+    )
 
     keras_path = os.path.join(workdir, "model.keras")
     with fileio.atomic_path(keras_path) as tmp:

@@ -20,7 +20,17 @@ TINY_HPARAMS = {
     "vanilla_gan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 16},
     "dcgan": {"image_shape": (8, 8, 1), "latent_dim": 8, "base_filters": 4},
     "cgan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 4, "num_classes": 10},
+    "wgan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 4},
+    "wgan_gp": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 4, "num_classes": 10},
+    "cramer_gan": {"image_shape": (8, 8, 1), "latent_dim": 8, "width": 4, "feature_dim": 8},
 }
+
+
+def critic_steps_hparam(name):
+    """The hparam that sets discriminator steps per generator step."""
+    import tfgan_zoo
+
+    return "n_critic" if "n_critic" in tfgan_zoo.model_hparams(name) else "d_steps"
 
 
 def tiny_model(name, compile=True, **overrides):

@@ -26,6 +26,7 @@ Example:
 import collections
 import inspect
 
+import numpy as np
 import tensorflow as tf
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -163,11 +164,226 @@ def modified_generator_loss(fake_logits, reduction="mean"):
 
 LossPair = collections.namedtuple("LossPair", ["generator", "discriminator"])
 
+
+def wasserstein_discriminator_loss(real_logits, fake_logits, reduction="mean"):
+    """Critic loss of the Wasserstein GAN: `D(G(z)) - D(x)` (Arjovsky et al. 2017).
+
+    The critic output is linear (no sigmoid). Minimising this maximises
+    `E[D(x)] - E[D(G(z))]`, the critic's estimate of the Wasserstein-1
+    distance when D is 1-Lipschitz (weight clipping or a gradient penalty).
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(wasserstein_discriminator_loss(np.array([3.0]), np.array([1.0])))
+    -2.0
+    """
+    per_example = _per_example(fake_logits) - _per_example(real_logits)
+    return _reduce(per_example, reduction)
+
+
+def wasserstein_generator_loss(fake_logits, reduction="mean"):
+    """Generator loss of the Wasserstein GAN: `-D(G(z))`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(wasserstein_generator_loss(np.array([1.5])))
+    -1.5
+    """
+    return _reduce(-_per_example(fake_logits), reduction)
+
+
+def least_squares_discriminator_loss(
+    real_logits, fake_logits, real_label=1.0, fake_label=0.0, reduction="mean"
+):
+    """LSGAN discriminator loss (Mao et al. 2017), TF-GAN's convention:
+
+    `0.5 (D(x) - b)^2 + 0.5 (D(G(z)) - a)^2` with `b = real_label`,
+    `a = fake_label`, on the raw (linear) discriminator output.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(least_squares_discriminator_loss(np.array([0.0]), np.array([1.0])))
+    1.0
+    """
+    real = 0.5 * tf.square(_as_float(real_logits) - real_label)
+    fake = 0.5 * tf.square(_as_float(fake_logits) - fake_label)
+    return _reduce(_per_example(real) + _per_example(fake), reduction)
+
+
+def least_squares_generator_loss(fake_logits, real_label=1.0, reduction="mean"):
+    """LSGAN generator loss: `0.5 (D(G(z)) - c)^2`, `c = real_label`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(least_squares_generator_loss(np.array([-1.0])))
+    2.0
+    """
+    return _reduce(_per_example(0.5 * tf.square(_as_float(fake_logits) - real_label)), reduction)
+
+
+def hinge_discriminator_loss(real_logits, fake_logits, reduction="mean"):
+    """Hinge discriminator loss (Lim & Ye 2017; Miyato et al. 2018):
+
+    `max(0, 1 - D(x)) + max(0, 1 + D(G(z)))`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(hinge_discriminator_loss(np.array([0.5]), np.array([-2.0])))
+    0.5
+    """
+    real = tf.nn.relu(1.0 - _as_float(real_logits))
+    fake = tf.nn.relu(1.0 + _as_float(fake_logits))
+    return _reduce(_per_example(real) + _per_example(fake), reduction)
+
+
+def hinge_generator_loss(fake_logits, reduction="mean"):
+    """Hinge generator loss: `-D(G(z))`."""
+    return _reduce(-_per_example(fake_logits), reduction)
+
+
+# ----------------------------------------------------------------------
+# f-GAN (Nowozin, Cseke & Tomioka 2016).
+#
+# For a divergence D_f the discriminator's raw output v goes through an
+# output activation g_f (which keeps it in the domain of the conjugate f*),
+# and the variational bound is
+#     F = E_P[g_f(v(x))] - E_Q[f*(g_f(v(G(z))))].
+# The discriminator maximises F; the generator uses the paper's
+# non-saturating objective, maximising E_Q[g_f(v(G(z)))].
+# Each entry gives g_f(v) and f*(g_f(v)), written in a form that is stable
+# for large |v| (Table 6 of the paper, simplified).
+
+_LOG2 = float(np.log(2.0))
+F_DIVERGENCES = {
+    "kl": (lambda v: v, lambda v: tf.exp(v - 1.0)),
+    "reverse_kl": (lambda v: -tf.exp(-v), lambda v: v - 1.0),
+    "pearson": (lambda v: v, lambda v: 0.25 * tf.square(v) + v),
+    "squared_hellinger": (lambda v: 1.0 - tf.exp(-v), lambda v: tf.exp(v) - 1.0),
+    "jensen_shannon": (
+        lambda v: _LOG2 - tf.nn.softplus(-v),
+        lambda v: tf.nn.softplus(v) - _LOG2,
+    ),
+}
+
+
+def _f_parts(divergence):
+    if divergence not in F_DIVERGENCES:
+        raise ValueError(
+            f"Unknown f-divergence {divergence!r}. Valid: {sorted(F_DIVERGENCES)}. "
+            f"Received: divergence={divergence!r}"
+        )
+    return F_DIVERGENCES[divergence]
+
+
+def f_divergence_discriminator_loss(
+    real_logits, fake_logits, divergence="kl", reduction="mean"
+):
+    """f-GAN discriminator loss: `-g_f(v(x)) + f*(g_f(v(G(z))))`.
+
+    Its negative mean is the variational lower bound of `D_f(P || Q)`.
+
+    Args:
+        real_logits: raw discriminator output on real data.
+        fake_logits: raw discriminator output on generated data.
+        divergence: one of `F_DIVERGENCES`: `"kl"`, `"reverse_kl"`,
+            `"pearson"`, `"squared_hellinger"`, `"jensen_shannon"`.
+        reduction: `"mean"`, `"sum"` or `"none"`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> # KL: g(v) = v, f*(t) = exp(t - 1); at v = 1 on both: -1 + 1.
+    >>> float(f_divergence_discriminator_loss(np.array([1.0]), np.array([1.0])))
+    0.0
+    """
+    activation, conjugate = _f_parts(divergence)
+    real = -activation(_as_float(real_logits))
+    fake = conjugate(_as_float(fake_logits))
+    return _reduce(_per_example(real) + _per_example(fake), reduction)
+
+
+def f_divergence_generator_loss(fake_logits, divergence="kl", reduction="mean"):
+    """f-GAN generator loss (non-saturating): `-g_f(v(G(z)))`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float(f_divergence_generator_loss(np.array([0.0]), "reverse_kl"))
+    1.0
+    """
+    activation, _ = _f_parts(divergence)
+    return _reduce(_per_example(-activation(_as_float(fake_logits))), reduction)
+
+
+def _f_pair(divergence):
+    def generator(fake_logits, reduction="mean"):
+        return f_divergence_generator_loss(fake_logits, divergence, reduction)
+
+    def discriminator(real_logits, fake_logits, reduction="mean"):
+        return f_divergence_discriminator_loss(real_logits, fake_logits, divergence, reduction)
+
+    generator.__name__ = f"f_{divergence}_generator_loss"
+    discriminator.__name__ = f"f_{divergence}_discriminator_loss"
+    return LossPair(generator, discriminator)
+
+
+# ----------------------------------------------------------------------
+# Cramér GAN (Bellemare et al. 2017). The critic h maps a sample to a
+# feature vector; the losses take those features.
+
+
+def _norm(x):
+    x = _as_float(x)
+    # Epsilon inside the sqrt keeps the gradient finite at 0.
+    return tf.sqrt(tf.reduce_sum(tf.square(tf.reshape(x, [tf.shape(x)[0], -1])), axis=1) + 1e-12)
+
+
+def cramer_critic(h_x, h_fake2):
+    """The Cramér GAN critic `f(x) = ||h(x) - h(x'_g)|| - ||h(x)||`, per example.
+
+    `h_fake2` holds the features of a second, independent generated batch.
+    """
+    return _norm(h_x - h_fake2) - _norm(h_x)
+
+
+def cramer_generator_loss(h_real, h_fake, h_fake2, reduction="mean"):
+    """Cramér GAN generator loss, the energy distance estimate (Algorithm 1):
+
+    `||h(x_r) - h(x_g)|| + ||h(x_r) - h(x'_g)|| - ||h(x_g) - h(x'_g)||`,
+
+    with `x_g`, `x'_g` two independent generated batches.
+
+    Example:
+
+    >>> import numpy as np
+    >>> r, g, g2 = np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]]), np.array([[0.0, 0.0]])
+    >>> round(float(cramer_generator_loss(r, g, g2)), 4)  # 5 + 0 - 5
+    0.0
+    """
+    per_example = _norm(h_real - h_fake) + _norm(h_real - h_fake2) - _norm(h_fake - h_fake2)
+    return _reduce(per_example, reduction)
+
+
+def cramer_discriminator_loss(h_real, h_fake, h_fake2, reduction="mean"):
+    """Cramér GAN critic loss, without the gradient penalty: `-(f(x_r) - f(x_g))`.
+
+    `f` is `cramer_critic`, which uses the second generated batch `x'_g`.
+    """
+    surrogate = cramer_critic(h_real, h_fake2) - cramer_critic(h_fake, h_fake2)
+    return _reduce(-surrogate, reduction)
+
 _LOSS_PAIRS = {
     "minimax": LossPair(minimax_generator_loss, minimax_discriminator_loss),
-    "non_saturating": LossPair(
-        modified_generator_loss, modified_discriminator_loss
-    ),
+    "non_saturating": LossPair(modified_generator_loss, modified_discriminator_loss),
+    "wasserstein": LossPair(wasserstein_generator_loss, wasserstein_discriminator_loss),
+    "least_squares": LossPair(least_squares_generator_loss, least_squares_discriminator_loss),
+    "hinge": LossPair(hinge_generator_loss, hinge_discriminator_loss),
+    **{f"f_{name}": _f_pair(name) for name in F_DIVERGENCES},
 }
 _ALIASES = {"modified": "non_saturating"}
 

@@ -132,7 +132,8 @@ class GAN(keras.Model):
         if self.latent_dim != g_latent:
             raise ValueError(
                 f"The generator takes z of size {g_latent}, but latent_dim="
-                f"{latent_dim}. Received: latent_dim={latent_dim!r}"
+                f"{latent_dim}; pass latent_dim={g_latent} with this generator. "
+                f"Received: latent_dim={latent_dim!r}"
             )
         self.d_steps = _check_positive_int(d_steps, "d_steps")
         self.loss_type = loss
@@ -352,25 +353,37 @@ class GAN(keras.Model):
             return self.discriminator([samples, labels], training=training)
         return self.discriminator(samples, training=training)
 
-    def sample_latent(self, batch_size, seed=None):
-        """Draws `batch_size` latent vectors for this replica.
+    def sample_global(self, batch_size, draw, seed=None):
+        """Draws this replica's slice of a global batch of random values.
 
-        The noise of the global batch is drawn from one stateless seed, the
-        same on every replica, and each replica keeps its slice: training
-        on N replicas sees the same noise as on one.
+        `draw(n, seed)` must return `n` values for a `[2]` int32 stateless
+        seed. It is called for the whole global batch, with the same seed on
+        every replica, and each replica keeps its slice: training on N
+        replicas sees the same randomness as on one.
 
         Args:
             batch_size: this replica's batch size (int or scalar tensor).
+            draw: `(n, seed) -> tensor [n, ...]`.
             seed: a `[2]` int seed; default: the next seed of
                 `seed_generator`.
         """
         num_replicas, replica_id = _replica_info()
         if seed is None:
             seed = self.seed_generator.next()
-        seed = tf.cast(seed, tf.int32)
-        z = self._prior.sample(batch_size * num_replicas, seed=seed)
+        values = draw(batch_size * num_replicas, tf.cast(seed, tf.int32))
         start = replica_id * batch_size
-        return z[start : start + batch_size]
+        return values[start : start + batch_size]
+
+    def sample_latent(self, batch_size, seed=None):
+        """Draws `batch_size` latent vectors from the prior for this replica."""
+        return self.sample_global(batch_size, lambda n, s: self._prior.sample(n, seed=s), seed)
+
+    def sample_uniform(self, batch_size, seed=None):
+        """`batch_size` values from U[0, 1) for this replica (e.g. the
+        interpolation weights of a gradient penalty)."""
+        return self.sample_global(
+            batch_size, lambda n, s: tf.random.stateless_uniform([n], seed=s), seed
+        )
 
     # ------------------------------------------------------------------
     # Training.
@@ -444,17 +457,23 @@ class GAN(keras.Model):
             (samples[i::k], None if labels is None else labels[i::k]) for i in range(k)
         ]
 
-    def discriminator_loss(self, real, labels, training=True):
-        """Per-example discriminator loss on a real minibatch, and extra logs.
+    def discriminator_outputs(self, real, labels, training=True):
+        """`(fake, D(real), D(fake))` for a real minibatch.
 
-        The fakes are generated with the real minibatch's labels, so a
-        conditional model sees the data's class frequencies.
+        The fakes come from fresh noise and the real minibatch's labels (so
+        a conditional model sees the data's class frequencies); no gradient
+        flows back into the generator.
         """
         batch = tf.shape(real)[0]
         fake = self.generate_batch(self.sample_latent(batch), labels, training=training)
         fake = tf.stop_gradient(fake)
-        real_logits = self.discriminate(real, labels, training=training)
-        fake_logits = self.discriminate(fake, labels, training=training)
+        real_out = self.discriminate(real, labels, training=training)
+        fake_out = self.discriminate(fake, labels, training=training)
+        return fake, real_out, fake_out
+
+    def discriminator_loss(self, real, labels, training=True):
+        """Per-example discriminator loss on a real minibatch, and extra logs."""
+        _, real_logits, fake_logits = self.discriminator_outputs(real, labels, training)
         kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
         loss = self._loss_pair.discriminator(
             real_logits, fake_logits, reduction="none", **kwargs

@@ -21,6 +21,8 @@ def build_pair(
     width=None,
     seed=None,
     synchronized_bn=False,
+    critic_norm="batch",
+    output_dim=1,
 ):
     """Builds a `(generator, discriminator)` pair of the family `network`.
 
@@ -35,6 +37,9 @@ def build_pair(
         seed: seeds the weight initialisers.
         synchronized_bn: batch norm statistics over all replicas (networks
             that have batch norm).
+        critic_norm: `"dcgan"` discriminator normalisation: `"batch"`,
+            `"layer"` or `"none"` (the MLP has none).
+        output_dim: discriminator output size (1: a logit).
 
     Returns:
         `(generator, discriminator)`.
@@ -51,7 +56,9 @@ def build_pair(
             mlp_generator(
                 latent_dim, sample_shape, (w, 2 * w), num_classes, seed=seed
             ),
-            mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed=seed),
+            mlp_discriminator(
+                sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim
+            ),
         )
     if network == "dcgan":
         return (
@@ -69,6 +76,8 @@ def build_pair(
                 num_classes=num_classes,
                 seed=seed,
                 synchronized_bn=synchronized_bn,
+                norm=critic_norm,
+                output_dim=output_dim,
             ),
         )
     raise ValueError(

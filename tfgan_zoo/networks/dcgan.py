@@ -156,6 +156,19 @@ def dcgan_generator(
     return functional_model(inputs, out, name)
 
 
+NORMS = ("batch", "layer", "none")
+
+
+def _critic_norm(kind, name, synchronized):
+    if kind == "batch":
+        return _bn(name, synchronized)
+    if kind == "layer":
+        # Per-example statistics: a gradient penalty on one example must not
+        # depend on the others, which batch norm breaks (Gulrajani et al.).
+        return keras.layers.LayerNormalization(axis=[1, 2, 3], epsilon=1e-5, name=name)
+    return None
+
+
 def dcgan_discriminator(
     image_shape,
     base_filters=None,
@@ -163,6 +176,8 @@ def dcgan_discriminator(
     num_classes=None,
     seed=None,
     synchronized_bn=False,
+    norm="batch",
+    output_dim=1,
     name="discriminator",
 ):
     """DCGAN discriminator: an image (and a label) -> one logit.
@@ -176,11 +191,15 @@ def dcgan_discriminator(
             their one-hot code is tiled over the image as extra channels.
         seed: seeds the weight initialisers.
         synchronized_bn: batch statistics over all replicas.
+        norm: normalisation of the hidden conv layers: `"batch"` (the DCGAN
+            rule), `"layer"` (for critics with a gradient penalty) or `"none"`.
+        output_dim: size of the output (1: a logit; more: a feature vector,
+            as Cramér GAN's critic).
         name: model name.
 
     Returns:
         A functional `keras.Model`, inputs `x` (or `[x, labels]`), output
-        logits `[batch, 1]`.
+        `[batch, output_dim]`.
 
     Example:
 
@@ -188,6 +207,8 @@ def dcgan_discriminator(
     >>> tuple(d.output.shape)
     (None, 1)
     """
+    if norm not in NORMS:
+        raise ValueError(f"Unknown norm {norm!r}. Valid: {list(NORMS)}. Received: norm={norm!r}")
     start, n_down = spatial_plan(image_shape)
     side = int(image_shape[0])
     filters = int(base_filters or default_base_filters(image_shape))
@@ -207,17 +228,18 @@ def dcgan_discriminator(
             kernel_size,
             strides=2,
             padding="same",
-            use_bias=(i == 0),
+            use_bias=(i == 0 or norm != "batch"),
             kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + i),
             name=f"conv_{i}",
         )(h)
-        if i > 0:  # No batch norm on the input layer.
-            h = _bn(f"conv_{i}_bn", synchronized_bn)(h)
+        layer = _critic_norm(norm, f"conv_{i}_{norm}norm", synchronized_bn) if i > 0 else None
+        if layer is not None:  # Never on the input layer.
+            h = layer(h)
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
         width *= 2
     h = keras.layers.Flatten(name="flatten")(h)
     logits = keras.layers.Dense(
-        1,
+        int(output_dim),
         kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + n_down),
         dtype="float32",
         name="logits",

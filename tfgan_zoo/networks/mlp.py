@@ -96,6 +96,7 @@ def mlp_discriminator(
     hidden_units=(512, 256),
     num_classes=None,
     seed=None,
+    output_dim=1,
     name="discriminator",
 ):
     """An MLP discriminator: a sample (and a one-hot label) -> one logit.
@@ -109,11 +110,12 @@ def mlp_discriminator(
         num_classes: if set, the discriminator also takes integer `labels`,
             one-hot encoded and concatenated to the flattened sample.
         seed: seeds the weight initialisers.
+        output_dim: size of the output (1: a logit; more: a feature vector).
         name: model name.
 
     Returns:
         A functional `keras.Model` with inputs `x` (or `[x, labels]`) and
-        output logits of shape `[batch, 1]`.
+        output of shape `[batch, output_dim]`.
 
     Example:
 
@@ -136,7 +138,7 @@ def mlp_discriminator(
         )(h)
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"lrelu_{i}")(h)
     logits = keras.layers.Dense(
-        1,
+        int(output_dim),
         kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + len(units)),
         dtype="float32",
         name="logits",

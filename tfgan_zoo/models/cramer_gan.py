@@ -1,0 +1,164 @@
+"""Cramér GAN (Bellemare et al. 2017, "The Cramer Distance as a Solution to
+Biased Wasserstein Gradients")."""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo import networks
+from tfgan_zoo import regularizers
+from tfgan_zoo.models.base import GAN
+from tfgan_zoo.registry import register_model
+
+
+@register_model("cramer_gan")
+class CramerGAN(GAN):
+    """Cramér GAN: the energy distance in a learned feature space.
+
+    The critic network is a transformation `h` into `feature_dim`
+    dimensions. With two independent generated batches `x_g`, `x'_g`
+    (Algorithm 1 of the paper):
+
+    - generator loss: `||h(x_r) - h(x_g)|| + ||h(x_r) - h(x'_g)|| -
+      ||h(x_g) - h(x'_g)||`, an estimate of the energy distance;
+    - critic surrogate: `f(x) = ||h(x) - h(x'_g)|| - ||h(x)||`; the critic
+      maximises `f(x_r) - f(x_g)` minus `gp_weight` times the gradient
+      penalty of `f` at `x_hat = alpha x_r + (1 - alpha) x_g`.
+
+    No batch norm in the critic (layer norm by default). `n_critic` critic
+    updates per generator update, Adam(1e-4, beta_1=0.5, beta_2=0.9).
+    Logged: `surrogate` (`f(x_r) - f(x_g)`) and `gradient_penalty`.
+
+    Args:
+        image_shape: shape of one sample.
+        latent_dim: size of `z`.
+        network: `"dcgan"` (convolutional critic) or `"mlp"`.
+        width: network width (see `tfgan_zoo.networks.build_pair`).
+        num_classes: make it class-conditional (like `cgan`).
+        feature_dim: output size of the critic transformation `h` (paper: 256).
+        n_critic: critic updates per generator update.
+        gp_weight: lambda (paper: 10).
+        critic_norm: `"layer"` (default) or `"none"` for the DCGAN critic.
+        prior: `"normal"` or `"uniform"`.
+        seed: seeds weights and noise.
+        synchronized_bn: batch norm statistics over all replicas (generator).
+        generator, discriminator: bring your own networks instead (the
+            discriminator outputs `[batch, feature_dim]`).
+
+    Example:
+
+    >>> import numpy as np, tfgan_zoo
+    >>> gan = tfgan_zoo.create("cramer_gan", image_shape=(8, 8, 1), width=4, seed=0)
+    >>> tuple(gan.discriminator.output.shape)
+    (None, 256)
+    """
+
+    logged = ("d_loss", "g_loss", "surrogate", "gradient_penalty")
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        network="dcgan",
+        width=None,
+        num_classes=None,
+        feature_dim=256,
+        n_critic=5,
+        gp_weight=10.0,
+        critic_norm="layer",
+        prior="normal",
+        seed=None,
+        synchronized_bn=False,
+        generator=None,
+        discriminator=None,
+        **kwargs,
+    ):
+        if critic_norm == "batch":
+            raise ValueError(
+                "A gradient-penalty critic must not use batch norm (it couples the "
+                "examples of a batch); use 'layer' or 'none'. Received: critic_norm='batch'"
+            )
+        if float(gp_weight) < 0:
+            raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
+        if generator is None or discriminator is None:
+            g, d = networks.build_pair(
+                network,
+                image_shape,
+                latent_dim,
+                num_classes,
+                width=width,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
+                critic_norm=critic_norm,
+                output_dim=feature_dim,
+            )
+            generator = g if generator is None else generator
+            discriminator = d if discriminator is None else discriminator
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            loss="wasserstein",  # Unused: the losses below replace it.
+            d_steps=n_critic,
+            prior=prior,
+            seed=seed,
+            **kwargs,
+        )
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.network = network
+        self.width = width
+        self.feature_dim = int(feature_dim)
+        self.n_critic = self.d_steps
+        self.gp_weight = float(gp_weight)
+        self.critic_norm = critic_norm
+        self.synchronized_bn = bool(synchronized_bn)
+
+    def default_optimizers(self):
+        return (
+            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+        )
+
+    def _fakes(self, batch, labels, training):
+        fake = self.generate_batch(self.sample_latent(batch), labels, training=training)
+        fake2 = self.generate_batch(self.sample_latent(batch), labels, training=training)
+        return fake, fake2
+
+    def discriminator_loss(self, real, labels, training=True):
+        fake, fake2 = (tf.stop_gradient(f) for f in self._fakes(tf.shape(real)[0], labels, training))
+        h_fake2 = self.discriminate(fake2, labels, training=training)
+        h_real = self.discriminate(real, labels, training=training)
+        h_fake = self.discriminate(fake, labels, training=training)
+        loss = losses.cramer_discriminator_loss(h_real, h_fake, h_fake2, reduction="none")
+        penalty = regularizers.gradient_penalty(
+            lambda x: losses.cramer_critic(self.discriminate(x, labels, training=training), h_fake2),
+            real,
+            fake,
+            alpha=self.sample_uniform(tf.shape(real)[0]),
+        )
+        logs = {"surrogate": -tf.reduce_mean(loss), "gradient_penalty": tf.reduce_mean(penalty)}
+        return loss + self.gp_weight * penalty, logs
+
+    def generator_loss(self, real, labels, training=True):
+        fake, fake2 = self._fakes(tf.shape(real)[0], labels, training)
+        h_real = self.discriminate(real, labels, training=training)
+        h_fake = self.discriminate(fake, labels, training=training)
+        h_fake2 = self.discriminate(fake2, labels, training=training)
+        return losses.cramer_generator_loss(h_real, h_fake, h_fake2, reduction="none"), {}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "image_shape": self.image_shape,
+                "network": self.network,
+                "width": self.width,
+                "feature_dim": self.feature_dim,
+                "n_critic": self.n_critic,
+                "gp_weight": self.gp_weight,
+                "critic_norm": self.critic_norm,
+                "synchronized_bn": self.synchronized_bn,
+            }
+        )
+        return config

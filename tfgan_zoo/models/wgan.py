@@ -1,0 +1,126 @@
+"""Wasserstein GAN with weight clipping (Arjovsky, Chintala & Bottou 2017)."""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo import networks
+from tfgan_zoo.models.base import GAN
+from tfgan_zoo.registry import register_model
+
+
+@register_model("wgan")
+class WGAN(GAN):
+    """WGAN: a linear critic kept Lipschitz by clipping its weights.
+
+    The critic makes `n_critic` updates per generator update, each on its own
+    minibatch (feed batches of `batch_size * n_critic`); after every critic
+    update all its trainable weights are clipped to `[-clip_value,
+    clip_value]`. Both networks use RMSProp(5e-5), as in the paper. The
+    critic's estimate of the Wasserstein-1 distance, `E[D(x)] - E[D(G(z))]`,
+    is logged as `wasserstein_distance`: it should fall as the samples
+    improve.
+
+    Args:
+        image_shape: shape of one sample.
+        latent_dim: size of `z`.
+        network: `"dcgan"` (the paper's critic, with batch norm) or `"mlp"`.
+        width: network width (see `tfgan_zoo.networks.build_pair`).
+        num_classes: make it class-conditional (like `cgan`).
+        n_critic: critic updates per generator update (paper: 5).
+        clip_value: the clipping bound c (paper: 0.01).
+        prior: `"normal"` or `"uniform"`.
+        seed: seeds weights and noise.
+        synchronized_bn: batch norm statistics over all replicas.
+        generator, discriminator: bring your own networks instead.
+
+    Example:
+
+    >>> import numpy as np, tfgan_zoo
+    >>> gan = tfgan_zoo.create("wgan", image_shape=(8, 8, 1), width=4, seed=0)
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (20, 8, 8, 1)).astype("float32")
+    >>> _ = gan.fit(x, batch_size=10, epochs=1, verbose=0)
+    >>> int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)
+    (10, 2)
+    >>> max(float(np.abs(w.numpy()).max()) for w in gan.discriminator.trainable_weights) <= 0.01
+    True
+    """
+
+    logged = ("d_loss", "g_loss", "wasserstein_distance")
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        network="dcgan",
+        width=None,
+        num_classes=None,
+        n_critic=5,
+        clip_value=0.01,
+        prior="normal",
+        seed=None,
+        synchronized_bn=False,
+        generator=None,
+        discriminator=None,
+        **kwargs,
+    ):
+        if not float(clip_value) > 0:
+            raise ValueError(f"`clip_value` must be positive. Received: clip_value={clip_value!r}")
+        if generator is None or discriminator is None:
+            g, d = networks.build_pair(
+                network,
+                image_shape,
+                latent_dim,
+                num_classes,
+                width=width,
+                seed=seed,
+                synchronized_bn=synchronized_bn,
+            )
+            generator = g if generator is None else generator
+            discriminator = d if discriminator is None else discriminator
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            loss="wasserstein",
+            d_steps=n_critic,
+            prior=prior,
+            seed=seed,
+            **kwargs,
+        )
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.network = network
+        self.width = width
+        self.n_critic = self.d_steps
+        self.clip_value = float(clip_value)
+        self.synchronized_bn = bool(synchronized_bn)
+
+    def default_optimizers(self):
+        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
+
+    def discriminator_loss(self, real, labels, training=True):
+        _, real_out, fake_out = self.discriminator_outputs(real, labels, training)
+        loss = losses.wasserstein_discriminator_loss(real_out, fake_out, reduction="none")
+        return loss, {"wasserstein_distance": -tf.reduce_mean(loss)}
+
+    def discriminator_step(self, real, labels):
+        logs = super().discriminator_step(real, labels)
+        c = self.clip_value
+        for variable in self.discriminator_variables:
+            variable.assign(keras.ops.clip(variable, -c, c))
+        return logs
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "image_shape": self.image_shape,
+                "network": self.network,
+                "width": self.width,
+                "n_critic": self.n_critic,
+                "clip_value": self.clip_value,
+                "synchronized_bn": self.synchronized_bn,
+            }
+        )
+        return config
