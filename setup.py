@@ -32,6 +32,8 @@ setuptools.setup(
         "tensorflow-datasets>=4.9",
         "tensorflow-probability[tf]>=0.24",
         "absl-py>=1.0",
+        # Warm-up records and the gRPC client (tfgan_zoo.serving).
+        "tensorflow-serving-api>=2.16",
         "numpy>=1.23",
         "scipy>=1.10",
         "scikit-learn>=1.2",

@@ -26,6 +26,7 @@ from helpers import tiny_model
 
 import tfgan_zoo
 from tfgan_zoo import export as export_lib
+from tfgan_zoo import serving
 
 MODELS = tfgan_zoo.available_models()
 MAX_SAMPLES = 8  # Small, so that the limit is testable.
@@ -574,9 +575,20 @@ def test_tensorflow_model_server_serves_both_signatures(name, exported, tmp_path
         images = np.asarray(out["outputs"]["images"], np.float32)
         assert images.shape == (4, *model.sample_shape)
         assert np.asarray(out["outputs"]["images_uint8"]).shape == images.shape
-        np.testing.assert_allclose(
-            images, model.generate(num_samples=4, seed=7, labels=inputs.get("labels")), atol=1e-5
-        )
+        expected = model.generate(num_samples=4, seed=7, labels=inputs.get("labels"))
+        np.testing.assert_allclose(images, expected, atol=1e-5)
+
+        # The package's clients, over REST and gRPC.
+        labels = inputs.get("labels")
+        rest = serving.RestClient(f"http://127.0.0.1:{rest_port}", name, version=1)
+        np.testing.assert_allclose(rest.sample(4, seed=7, labels=labels), expected, atol=1e-5)
+        rows = serving.RestClient(f"http://127.0.0.1:{rest_port}", name, format="instances")
+        np.testing.assert_allclose(rows.generate(z, labels=labels and labels[:3]), model.generate(z=z, labels=labels and labels[:3]), atol=1e-5)
+        grpc_client = serving.GrpcClient(f"127.0.0.1:{grpc_port}", name)
+        try:
+            np.testing.assert_allclose(grpc_client.sample(4, seed=7, labels=labels), expected, atol=1e-5)
+        finally:
+            grpc_client.close()
     finally:
         proc.terminate()
         try:

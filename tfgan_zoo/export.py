@@ -16,7 +16,13 @@ range, or `num_samples` not in `[1, max_samples]` fail with
 InvalidArgument, never garbage or an out-of-memory.
 
 `assets.extra/tfgan_zoo.json` records the model name, hparams, latent size,
-output shape, value range, dataset, package version and metrics.
+output shape, value range, dataset, package version and metrics, and
+`assets.extra/tf_serving_warmup_requests` holds warm-up requests (one per
+signature, as `PredictionLog` records) that TF Serving replays on load.
+
+Models with an encoder (`model.encoder`: BiGAN/ALI, adversarial
+autoencoders) also get `encode` (`images` -> `z`) and `reconstruct`
+(`images` -> `images`, `images_uint8`).
 
 The version is written to a temporary directory (ignored by TF Serving,
 which loads integer directories only) and renamed into place, so a server
@@ -148,7 +154,95 @@ def _build_archive(model, max_samples):
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec, labels_spec])
         archive.add_endpoint("sample", sample, input_signature=[count_spec, seed_spec, labels_spec])
+    _add_encoder_endpoints(archive, model, run_generator, labels_spec)
     return archive
+
+
+def signature_names(model):
+    """The signatures `export` writes for `model`."""
+    names = ["serving_default", "sample"]
+    if getattr(model, "encoder", None) is not None:
+        names += ["encode", "reconstruct"]
+    return names
+
+
+def _add_encoder_endpoints(archive, model, run_generator, labels_spec):
+    """`encode` (images -> z) and `reconstruct` (images -> G(E(images))).
+
+    Models with an encoder (BiGAN/ALI, adversarial autoencoders) expose it as
+    `model.encoder`, a Keras model from samples (and labels, if
+    conditional) to latent vectors; they get these two signatures.
+    """
+    encoder = getattr(model, "encoder", None)
+    if encoder is None:
+        return
+    archive.track(encoder)
+    images_spec = tf.TensorSpec((None,) + tuple(model.sample_shape), tf.float32, name="images")
+    conditional = model.num_classes is not None
+
+    def encode_z(images, labels):
+        z = encoder(images if not conditional else [images, labels], training=False)
+        return tf.cast(z, tf.float32)
+
+    if conditional:
+        checks = lambda labels: _check_labels(labels, model.num_classes)  # noqa: E731
+
+        def encode(images, labels):
+            with tf.control_dependencies(checks(labels)):
+                return {"z": encode_z(images, labels)}
+
+        def reconstruct(images, labels):
+            with tf.control_dependencies(checks(labels)):
+                return run_generator(encode_z(images, labels), labels)
+
+        archive.add_endpoint("encode", encode, input_signature=[images_spec, labels_spec])
+        archive.add_endpoint("reconstruct", reconstruct, input_signature=[images_spec, labels_spec])
+    else:
+        archive.add_endpoint("encode", lambda images: {"z": encode_z(images, None)}, input_signature=[images_spec])
+        archive.add_endpoint(
+            "reconstruct", lambda images: run_generator(encode_z(images, None), None), input_signature=[images_spec]
+        )
+
+
+# Requests replayed by TF Serving when it loads a version, so that the first
+# user request does not pay for graph initialisation.
+WARMUP_FILE = "tf_serving_warmup_requests"
+
+
+def warmup_requests(model, max_samples=DEFAULT_MAX_SAMPLES):
+    """`[(signature_name, inputs)]` that `export` writes as warm-up requests."""
+    z = np.zeros((1, model.latent_dim), np.float32)
+    count = int(min(16, max_samples))
+    serve_inputs, sample_inputs = {"z": z}, {"num_samples": np.int32(count), "seed": np.int64(0)}
+    if model.num_classes is not None:
+        serve_inputs["labels"] = np.zeros(1, np.int32)
+        sample_inputs["labels"] = np.zeros(0, np.int32)
+    return [("serving_default", serve_inputs), ("sample", sample_inputs)]
+
+
+def _write_warmup(path, model_name, requests):
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    from tfgan_zoo import serving
+
+    with tf.io.TFRecordWriter(path) as writer:
+        for signature_name, inputs in requests:
+            request = serving.make_predict_request(model_name, inputs, signature_name)
+            log = prediction_log_pb2.PredictionLog(
+                predict_log=prediction_log_pb2.PredictLog(request=request)
+            )
+            writer.write(log.SerializeToString())
+
+
+def read_warmup(path):
+    """The `PredictRequest`s in an export's warm-up file (a version dir)."""
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    requests = []
+    for record in tf.data.TFRecordDataset(os.path.join(path, "assets.extra", WARMUP_FILE)):
+        log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
+        requests.append(log.predict_log.request)
+    return requests
 
 
 def _hparams(model):
@@ -205,7 +299,7 @@ def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, datas
         "dataset": dataset,
         "metrics": metrics or {},
         "max_samples": int(max_samples),
-        "signatures": ["serving_default", "sample"],
+        "signatures": signature_names(model),
         "package_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -216,6 +310,9 @@ def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, datas
         os.makedirs(extra, exist_ok=True)
         with open(os.path.join(extra, METADATA_FILE), "w") as f:
             json.dump(metadata, f, indent=2, default=_jsonable)
+        _write_warmup(
+            os.path.join(extra, WARMUP_FILE), metadata["model"], warmup_requests(model, max_samples)
+        )
     return path
 
 

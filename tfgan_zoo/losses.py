@@ -1,6 +1,13 @@
 """Adversarial losses, named as in TF-GAN: `<kind>_generator_loss` and
 `<kind>_discriminator_loss`.
 
+Kinds: `minimax` and `modified` (non-saturating) (Goodfellow et al. 2014),
+`wasserstein` (Arjovsky et al. 2017), `least_squares` (Mao et al. 2017),
+`hinge` (Lim & Ye 2017), the f-GAN family `f_divergence_*` (Nowozin et al.
+2016) and `cramer_*` (Bellemare et al. 2017, on critic features).
+`get(name)` returns a registered `LossPair`; the models' `loss` hparam takes
+those names.
+
 Every loss takes discriminator logits (any shape with a leading batch axis)
 and is computed from logits with `softplus`, so it is stable for large
 logits. `reduction` picks what comes back:
