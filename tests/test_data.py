@@ -715,3 +715,14 @@ def test_idx_with_one_file_pair_rejects_unknown_split_names(tmp_path):
     assert data.load_arrays(f"idx:{tmp_path}", split="train")[0].shape == (4, 2, 2, 1)
     with pytest.raises(ValueError, match=r"Received: split='tset'"):
         data.load_arrays(f"idx:{tmp_path}", split="tset")
+
+
+def test_auto_shard_policy_is_chosen_per_source():
+    policy = tf.data.experimental.AutoShardPolicy
+    ds = data.load("digits", batch_size=8)
+    assert ds.options().experimental_distribute.auto_shard_policy == policy.DATA
+    import tensorflow_datasets as tfds
+
+    with tfds.testing.mock_data(num_examples=8):
+        ds = data.load("mnist", batch_size=4)
+    assert ds.options().experimental_distribute.auto_shard_policy == policy.AUTO

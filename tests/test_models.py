@@ -10,6 +10,7 @@ from helpers import random_batch
 from helpers import tiny_model
 
 import tfgan_zoo
+from tfgan_zoo import distribute
 from tfgan_zoo.models.base import GAN
 
 MODELS = tfgan_zoo.available_models()
@@ -294,12 +295,8 @@ def _sync_bn(name):
 @pytest.mark.parametrize("d_steps", [1, 2])
 def test_two_replicas_train_like_one(name, d_steps):
     one, h1 = _train_one_step(name, tf.distribute.OneDeviceStrategy("/cpu:0"), 16, d_steps)
-    # An explicit cross-device reduction: with the default one, a second
-    # MirroredStrategy in the same process mixed up the instance keys of the
-    # synchronized batch norm's collectives (TF 2.21).
-    mirrored = tf.distribute.MirroredStrategy(
-        ["/cpu:0", "/cpu:1"], cross_device_ops=tf.distribute.ReductionToOneDevice()
-    )
+    mirrored = distribute.get_strategy("mirrored", cpu_replicas=2)
+    assert mirrored.num_replicas_in_sync == 2
     two, h2 = _train_one_step(name, mirrored, 16, d_steps)
     for a, b in zip(one, two):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)

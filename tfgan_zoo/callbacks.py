@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 
 import keras
 import numpy as np
@@ -64,18 +65,114 @@ class SampleGrid(keras.callbacks.Callback):
         images_lib.save_png(os.path.join(self.directory, "latest.png"), grid)
 
 
-class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
-    """`keras.callbacks.BackupAndRestore` whose backups survive a kill.
+class ResumableBackup(keras.callbacks.Callback):
+    """Backs up the model after every epoch; restores the latest at `fit` start.
 
-    Keras writes the weights and the epoch counter in place, so a process
-    killed mid-write leaves a torn file. This subclass writes each to a
-    temporary file and renames it into place; the last complete backup is
-    always there. The weights file holds the optimizers' state too.
+    Each backup is a directory `backup_dir/epoch-NNNNNN/` holding the weights
+    (networks, optimizers' state and iteration counters, seed generator
+    state) and `state.json` (the epoch counter and its logs). It is written
+    to a temporary directory and renamed into place, so a process killed at
+    any moment, even mid-write, leaves the previous complete backup; only
+    complete directories are ever read. The `keep` newest are kept.
+
+    On `fit` start, the newest backup is loaded and training continues after
+    its epoch (`fit(epochs=N)` counts all epochs, resumed ones included).
+
+    Args:
+        backup_dir: where backups are read from (and written to).
+        write_dir: where to write them instead; a non-chief worker passes a
+            temporary directory (see `tfgan_zoo.distribute.output_dir`) and
+            still restores from the chief's `backup_dir`.
+        keep: how many backups to keep.
     """
 
-    def _save_model(self):
-        os.makedirs(self.backup_dir, exist_ok=True)
-        with fileio.atomic_path(self._weights_path) as tmp:
-            self.model.save_weights(filepath=tmp, overwrite=True)
-        metadata = {"epoch": self._current_epoch, "batch": self._last_batch_seen}
-        fileio.write_bytes(self._training_metadata_path, json.dumps(metadata).encode())
+    PREFIX = "epoch-"
+    WEIGHTS = "weights.weights.h5"
+    STATE = "state.json"
+
+    def __init__(self, backup_dir, write_dir=None, keep=2):
+        super().__init__()
+        self.backup_dir = backup_dir
+        self.write_dir = write_dir or backup_dir
+        self.keep = max(1, int(keep))
+        self.restored_epoch = None
+
+    @classmethod
+    def backups(cls, directory):
+        """`[(epoch, path)]` of the complete backups in `directory`, oldest first."""
+        if not os.path.isdir(directory):
+            return []
+        found = []
+        for name in os.listdir(directory):
+            path = os.path.join(directory, name)
+            if not name.startswith(cls.PREFIX) or not name[len(cls.PREFIX) :].isdigit():
+                continue
+            if os.path.isfile(os.path.join(path, cls.WEIGHTS)) and os.path.isfile(os.path.join(path, cls.STATE)):
+                found.append((int(name[len(cls.PREFIX) :]), path))
+        return sorted(found)
+
+    def on_train_begin(self, logs=None):
+        backups = self.backups(self.backup_dir)
+        if not backups:
+            return
+        epoch, path = backups[-1]
+        with open(os.path.join(path, self.STATE)) as f:
+            state = json.load(f)
+        self.model.load_weights(os.path.join(path, self.WEIGHTS))
+        self.restored_epoch = int(state["epoch"])
+        # The same hook keras.callbacks.BackupAndRestore uses: `fit` starts
+        # its epoch loop here.
+        self.model._initial_epoch = self.restored_epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        path = os.path.join(self.write_dir, f"{self.PREFIX}{epoch + 1:06d}")
+        with fileio.atomic_path(path, is_dir=True) as tmp:
+            os.makedirs(tmp)
+            self.model.save_weights(os.path.join(tmp, self.WEIGHTS))
+            state = {"epoch": epoch + 1, "logs": {k: _to_float(v) for k, v in (logs or {}).items()}}
+            with open(os.path.join(tmp, self.STATE), "w") as f:
+                json.dump(state, f)
+        for _, old in self.backups(self.write_dir)[: -self.keep]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _to_float(value):
+    return float(np.asarray(value).reshape(-1)[0])
+
+
+class NonFiniteLossError(RuntimeError):
+    """A logged loss became NaN or Inf; training was stopped."""
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stops training with a clear error when a logged value is NaN or Inf.
+
+    It raises `NonFiniteLossError` from the batch that produced it, naming
+    the values, the epoch and step. Raising (rather than setting
+    `stop_training`, as `keras.callbacks.TerminateOnNaN` does) keeps the
+    epoch-end callbacks from running, so `ResumableBackup` never saves the
+    broken weights: the last good backup stays the newest.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {
+            name: _to_float(value)
+            for name, value in (logs or {}).items()
+            if not np.all(np.isfinite(np.asarray(value, dtype=np.float64)))
+        }
+        if bad:
+            g_opt = getattr(self.model, "g_optimizer", None)
+            g_step = int(g_opt.iterations.numpy()) if g_opt is not None else None
+            raise NonFiniteLossError(
+                f"Training stopped: {bad} at epoch {self._epoch + 1}, step {batch + 1} "
+                f"(generator step {g_step}). The weights of this epoch were not saved; the "
+                "last good backup is kept. Lower the learning rates, check the data, or "
+                "try a gradient penalty."
+            )

@@ -492,7 +492,16 @@ def load(
         ds = ds.map(lambda image, label: image, num_parallel_calls=tf.data.AUTOTUNE)
     if repeat:
         ds = ds.repeat()
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    # How tf.distribute splits the data between workers. In-memory sources
+    # (and folder streams) have no files to split: each worker keeps its share
+    # of the elements of every global batch (DATA). tensorflow-datasets reads
+    # shard files: AUTO splits by file when there are at least as many files
+    # as workers, and falls back to DATA otherwise.
+    options = tf.data.Options()
+    policy = tf.data.experimental.AutoShardPolicy
+    options.experimental_distribute.auto_shard_policy = policy.AUTO if kind == "tfds" else policy.DATA
+    return ds.with_options(options)
 
 
 # Folders up to this many files are decoded once into memory; larger ones

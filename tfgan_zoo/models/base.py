@@ -265,6 +265,15 @@ class GAN(keras.Model):
                 "one optimizer cannot train both networks. "
                 f"Received: the same object {g_opt!r} twice"
             )
+        if self.dtype_policy.name == "mixed_float16":
+            # float16 gradients underflow without loss scaling; Keras wraps
+            # `optimizer` itself, but not our two.
+            g_opt, d_opt = (
+                opt
+                if isinstance(opt, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(opt)
+                for opt in (g_opt, d_opt)
+            )
         # optimizer=None: Keras would otherwise create an unused RMSprop as
         # `self.optimizer`, which BackupAndRestore builds and warns about.
         super().compile(optimizer=None, **kwargs)
@@ -421,7 +430,9 @@ class GAN(keras.Model):
             samples = tf.debugging.assert_all_finite(
                 samples, "The training data has NaN or Inf values"
             )
-        samples = tf.cast(samples, self.compute_dtype)
+        # float32 even under a mixed policy: the layers cast their inputs,
+        # and a gradient penalty needs full-precision interpolates.
+        samples = tf.cast(samples, tf.float32)
         got = tuple(samples.shape[1:])
         if samples.shape.rank is not None and got != self.sample_shape:
             raise ValueError(
