@@ -32,6 +32,9 @@ setuptools.setup(
         "tensorflow-datasets>=4.9",
         "tensorflow-probability[tf]>=0.24",
         "absl-py>=1.0",
+        # tf.summary (MetricsCallback's TensorBoard logs); no longer pulled
+        # in by the tensorflow wheel.
+        "tensorboard>=2.16",
         # Warm-up records and the gRPC client (tfgan_zoo.serving).
         "tensorflow-serving-api>=2.16",
         "numpy>=1.23",

@@ -25,26 +25,6 @@ flags.DEFINE_list("labels", None, "Conditional models: the classes to draw, one 
 flags.mark_flag_as_required("model_path")
 
 
-def load_any(path):
-    """A `.keras` model or an `ExportedGenerator`, by what `path` is."""
-    import os
-
-    import keras
-
-    import tfgan_zoo  # noqa: F401  (registers the model classes)
-    from tfgan_zoo import export as export_lib
-
-    if path.endswith(".keras"):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"No .keras file at {path}. Received: model_path={path!r}")
-        return keras.saving.load_model(path)
-    if not os.path.isdir(path):
-        raise FileNotFoundError(
-            f"{path} is neither a .keras file nor a SavedModel directory. Received: model_path={path!r}"
-        )
-    return export_lib.load(path)
-
-
 def generate_grid(model, num_samples, seed, labels=None):
     """`(images, rows)`: the samples to tile and the number of rows."""
     import numpy as np
@@ -66,9 +46,10 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     from tfgan_zoo import images as images_lib
+    from tfgan_zoo.export import load_generator
 
     try:
-        model = load_any(FLAGS.model_path)
+        model = load_generator(FLAGS.model_path)
         samples, rows = generate_grid(model, FLAGS.num_samples, FLAGS.seed, FLAGS.labels)
     except (ValueError, FileNotFoundError) as e:
         logging.error("%s", e)

@@ -97,9 +97,11 @@ def resolve_hparams(model_name, given, data_info, seed):
         hparams["seed"] = seed
     if "image_shape" in defaults and "image_shape" not in hparams and data_info.image_shape:
         default_shape = tuple(defaults["image_shape"])
-        # The model's default resolution, unless the data has other channels.
-        if len(data_info.image_shape) == 3 and data_info.image_shape[-1] != default_shape[-1]:
-            hparams["image_shape"] = tuple(data_info.image_shape)
+        data_shape = tuple(data_info.image_shape)
+        # The model's default resolution, unless the data has other channels
+        # or is not made of images (the 2-D toy sets).
+        if len(data_shape) != 3 or data_shape[-1] != default_shape[-1]:
+            hparams["image_shape"] = data_shape
     # A model that is conditional by default (cgan) takes the data's class
     # count; one where conditioning is optional (wgan_gp) stays
     # unconditional unless --num_classes is given.

@@ -176,3 +176,49 @@ class StopOnNaN(keras.callbacks.Callback):
                 "last good backup is kept. Lower the learning rates, check the data, or "
                 "try a gradient penalty."
             )
+
+
+class MetricsCallback(keras.callbacks.Callback):
+    """Computes sample-quality metrics every `every` epochs during `fit`.
+
+    The values go into the epoch logs (so into `fit`'s History, CSVLogger,
+    and any later callback) and, with `log_dir`, to TensorBoard.
+
+    Args:
+        evaluator: a `tfgan_zoo.metrics.Evaluator` (its real features are
+            extracted once, at the first evaluation).
+        every: epochs between evaluations.
+        log_dir: a TensorBoard log directory, or None.
+
+    Example:
+
+        evaluator = tfgan_zoo.metrics.Evaluator(
+            "idx:../shared/data/mnist", metrics=("fid", "kid"), num_samples=2000,
+            image_shape=gan.sample_shape)
+        gan.fit(ds, epochs=10, callbacks=[MetricsCallback(evaluator, every=2)])
+    """
+
+    def __init__(self, evaluator, every=1, log_dir=None):
+        super().__init__()
+        self.evaluator = evaluator
+        self.every = max(1, int(every))
+        self.log_dir = log_dir
+        self.history = []
+        self._writer = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        results = self.evaluator.evaluate(self.model)
+        if logs is not None:
+            logs.update(results)
+        self.history.append({"epoch": epoch + 1, **results})
+        if self.log_dir:
+            import tensorflow as tf
+
+            if self._writer is None:
+                self._writer = tf.summary.create_file_writer(self.log_dir)
+            with self._writer.as_default():
+                for name, value in results.items():
+                    tf.summary.scalar(name, value, step=epoch + 1)
+            self._writer.flush()

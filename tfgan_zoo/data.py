@@ -9,6 +9,8 @@ Sources (`spec`):
 | `tfds:<name>`   | any tensorflow-datasets image dataset, e.g. `tfds:cifar10`   |
 | `idx:<dir>`     | MNIST-format IDX files (`*-images-idx3-ubyte[.gz]`, labels)  |
 | `folder:<dir>`  | image files; class subfolders become labels                  |
+| `ring8`         | 2-D toy data: a ring of 8 Gaussians (mode-collapse probe)    |
+| `grid25`        | 2-D toy data: a 5x5 grid of Gaussians (mode-collapse probe)  |
 
 Images come out as float32 in [-1, 1], resized to `image_shape` when given,
 shuffled (seeded), batched and prefetched. Labelled sources yield
@@ -38,7 +40,25 @@ import struct
 import numpy as np
 import tensorflow as tf
 
-SOURCES = ("digits", "mnist", "tfds:<name>", "idx:<dir>", "folder:<dir>")
+SOURCES = ("digits", "mnist", "tfds:<name>", "idx:<dir>", "folder:<dir>", "ring8", "grid25")
+
+# The 2-D toy datasets, scaled into [-1, 1] (a tanh generator can reach every
+# mode): the ring of 8 Gaussians of Metz et al. (radius 2, std 0.02) and the
+# 5x5 grid of Srivastava et al. / Lin et al. (spacing 2, std 0.05), both
+# shrunk by 0.4 and 0.2 respectively. Labels are the mode index.
+TOY_EXAMPLES = 10_000
+TOY = {
+    "ring8": {
+        "centers": 0.8 * np.stack(
+            [np.cos(2 * np.pi * np.arange(8) / 8), np.sin(2 * np.pi * np.arange(8) / 8)], axis=1
+        ),
+        "std": 0.008,
+    },
+    "grid25": {
+        "centers": np.stack(np.meshgrid(np.linspace(-0.8, 0.8, 5), np.linspace(-0.8, 0.8, 5)), -1).reshape(-1, 2),
+        "std": 0.01,
+    },
+}
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
 DataInfo = collections.namedtuple(
@@ -58,6 +78,8 @@ def parse_spec(spec):
         raise ValueError(f"A dataset spec is a non-empty string, one of {SOURCES}. Received: spec={spec!r}")
     if spec in ("digits", "mnist"):
         return (spec, None) if spec == "digits" else ("tfds", "mnist")
+    if spec in TOY:
+        return "toy", spec
     kind, sep, arg = spec.partition(":")
     if sep and kind in ("tfds", "idx", "folder") and arg:
         return kind, arg
@@ -182,6 +204,25 @@ def _check_digits_split(split_name):
         )
 
 
+def toy_modes(spec):
+    """`(centers [modes, 2], std)` of a toy dataset (`"ring8"`, `"grid25"`)."""
+    if spec not in TOY:
+        raise ValueError(f"Unknown toy dataset {spec!r}. Valid: {sorted(TOY)}. Received: spec={spec!r}")
+    return TOY[spec]["centers"].astype(np.float32), TOY[spec]["std"]
+
+
+def _load_toy(name, split_name):
+    if split_name != "train":
+        raise ValueError(
+            f"{name} has one split, 'train'; take percent slices of it. Received: split={split_name!r}"
+        )
+    centers, std = toy_modes(name)
+    rng = np.random.default_rng(0)  # The dataset is fixed.
+    labels = rng.integers(0, len(centers), TOY_EXAMPLES).astype(np.int32)
+    points = centers[labels] + rng.normal(0.0, std, (TOY_EXAMPLES, 2))
+    return points.astype(np.float32), labels, len(centers), [str(i) for i in range(len(centers))]
+
+
 def _load_digits():
     from sklearn.datasets import load_digits
 
@@ -282,8 +323,15 @@ def load_arrays(spec, split="train", image_shape=None, num_classes=None, data_di
     ((179, 8, 8, 1), (179,))
     """
     kind, arg = parse_spec(spec)
-    image_shape = _check_image_shape(image_shape)
     split_name, lo, hi = _parse_split(split)
+    if kind == "toy":
+        if image_shape is not None and tuple(image_shape) != (2,):
+            raise ValueError(f"{spec} holds 2-D points. Received: image_shape={tuple(image_shape)}")
+        points, labels, _, _ = _load_toy(arg, split_name)
+        points, labels = _apply_slice((points, labels), lo, hi)
+        _check_labels(labels, num_classes, spec)
+        return points, labels
+    image_shape = _check_image_shape(image_shape)
     if kind == "digits":
         _check_digits_split(split_name)
         images, labels, _, _ = _load_digits()
@@ -301,7 +349,9 @@ def load_arrays(spec, split="train", image_shape=None, num_classes=None, data_di
             )
         images = np.stack(decoded)
     else:
-        raise ValueError(f"load_arrays reads digits, idx: and folder: sources. Received: spec={spec!r}")
+        raise ValueError(
+            f"load_arrays reads digits, idx:, folder: and toy sources. Received: spec={spec!r}"
+        )
     images, labels = _apply_slice((images, labels), lo, hi)
     _check_finite(images, spec)
     _check_labels(labels, num_classes, spec)
@@ -332,7 +382,9 @@ def info(spec, split="train", data_dir=None):
     """
     kind, arg = parse_spec(spec)
     split_name, lo, hi = _parse_split(split) if kind != "tfds" else (split, 0, 100)
-    if kind == "digits":
+    if kind == "toy":
+        images, labels, n_cls, names = _load_toy(arg, split_name)
+    elif kind == "digits":
         _check_digits_split(split_name)
         images, labels, n_cls, names = _load_digits()
     elif kind == "idx":
@@ -451,8 +503,9 @@ def load(
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
         raise ValueError(f"`batch_size` must be a positive int. Received: batch_size={batch_size!r}")
     batch_size = int(batch_size)
-    image_shape = _check_image_shape(image_shape)
     kind, arg = parse_spec(spec)
+    if kind != "toy":
+        image_shape = _check_image_shape(image_shape)
     if kind == "tfds":
         ds, has_label, source_classes, channels = _load_tfds(arg, split, data_dir, shuffle, seed)
         _check_channels(channels, image_shape, spec)

@@ -377,3 +377,23 @@ class ExportedGenerator:
 def load(path):
     """Loads an export as an `ExportedGenerator`."""
     return ExportedGenerator(path)
+
+
+def load_generator(path):
+    """A trained generator from `path`: a `.keras` file (the Keras model) or a
+    SavedModel version or base directory (an `ExportedGenerator`). Both have
+    `generate(num_samples=, z=, labels=, seed=)`, `num_classes`,
+    `latent_dim` and `sample_shape`."""
+    import keras
+
+    import tfgan_zoo  # noqa: F401  (registers the model classes)
+
+    if str(path).endswith(".keras"):
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"No .keras file at {path}. Received: model_path={path!r}")
+        return keras.saving.load_model(path)
+    if not os.path.isdir(path):
+        raise FileNotFoundError(
+            f"{path} is neither a .keras file nor a SavedModel directory. Received: model_path={path!r}"
+        )
+    return load(path)

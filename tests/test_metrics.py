@@ -1,0 +1,239 @@
+"""Feature extractors, evaluation protocols, the metrics callback and the
+evaluate launcher. (The metric functions are in test_metric_functions.py.)"""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+from helpers import random_batch
+from helpers import requires_shared_mnist
+from helpers import run_module
+from helpers import tiny_model
+
+import tfgan_zoo
+from tfgan_zoo import callbacks
+from tfgan_zoo import data
+from tfgan_zoo import metrics
+from tfgan_zoo.metrics import extractors
+
+FAST_CLASSIFIER = {"epochs": 1, "min_steps": 60}
+
+
+# ----------------------------------------------------------------------
+# Mode coverage on the toy datasets.
+
+
+@pytest.mark.parametrize("spec, modes", [("ring8", 8), ("grid25", 25)])
+def test_real_toy_samples_cover_every_mode(spec, modes):
+    centers, std = data.toy_modes(spec)
+    real, labels = data.load_arrays(spec)
+    result = metrics.mode_coverage(real[:5000], centers, std)
+    assert result["modes_covered"] == result["num_modes"] == modes
+    assert result["high_quality_fraction"] > 0.98
+    assert sorted(set(labels.tolist())) == list(range(modes))
+
+
+def test_collapsed_and_off_mode_samples():
+    centers, std = data.toy_modes("ring8")
+    collapsed = centers[3] + np.random.default_rng(0).normal(0, std, (1000, 2))
+    result = metrics.mode_coverage(collapsed, centers, std)
+    assert result["modes_covered"] == 1 and result["counts"][3] > 950
+    far = np.zeros((100, 2))  # The ring's centre is far from every mode.
+    assert metrics.mode_coverage(far, centers, std) == {
+        "modes_covered": 0,
+        "num_modes": 8,
+        "high_quality_fraction": 0.0,
+        "counts": [0] * 8,
+    }
+    # A stray point or two does not make a mode covered.
+    mostly_one = np.concatenate([collapsed, centers[5:6]])
+    assert metrics.mode_coverage(mostly_one, centers, std)["modes_covered"] == 1
+    with pytest.raises(ValueError, match=r"Received: samples of shape \(3,\)"):
+        metrics.mode_coverage(np.zeros(3), centers, std)
+
+
+# ----------------------------------------------------------------------
+# The domain classifier.
+
+
+@requires_shared_mnist()
+def test_mnist_domain_classifier_reaches_98_percent_on_held_out_data(tmp_path):
+    clf = extractors.DomainClassifier.for_dataset("idx:../shared/data/mnist", cache=str(tmp_path))
+    assert clf.name == "mnistclf"
+    assert clf.info["heldout_examples"] == 1000 and clf.info["train_examples"] == 9000
+    assert clf.accuracy >= 0.98, clf.accuracy
+    # Independently: the held-out slice, predicted again.
+    x_test, y_test = data.load_arrays("idx:../shared/data/mnist", "train[90%:]")
+    _, logits = clf.features_and_logits(x_test)
+    assert np.mean(logits.argmax(axis=1) == y_test) == pytest.approx(clf.accuracy)
+    # Cached: the second call loads the same network.
+    again = extractors.DomainClassifier.for_dataset("idx:../shared/data/mnist", cache=str(tmp_path))
+    np.testing.assert_allclose(again.features_and_logits(x_test[:50])[0], clf.features_and_logits(x_test[:50])[0])
+
+
+def test_domain_classifier_cache_key_follows_the_settings(tmp_path):
+    a = extractors.DomainClassifier.for_dataset("digits", cache=str(tmp_path), **FAST_CLASSIFIER)
+    b = extractors.DomainClassifier.for_dataset("digits", cache=str(tmp_path), image_shape=(16, 16, 1), **FAST_CLASSIFIER)
+    assert a.image_shape == (8, 8, 1) and b.image_shape == (16, 16, 1)
+    assert len(os.listdir(tmp_path / "classifiers")) == 4  # Two networks, two info files.
+    with pytest.raises(ValueError, match=r"Received: images of shape \(2, 16, 16, 1\)"):
+        a.features_and_logits(np.zeros((2, 16, 16, 1), np.float32))
+    assert extractors.dataset_slug("idx:../shared/data/mnist") == "mnist"
+    assert extractors.dataset_slug("tfds:cifar10") == "cifar10"
+
+
+def test_inception_without_weights_offline_is_a_clear_error():
+    cached = os.path.join(
+        os.path.expanduser("~"), ".keras", "models", "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    )
+    if os.path.exists(cached):
+        pytest.skip(f"InceptionV3 weights are cached at {cached}; nothing to download")
+    with pytest.raises(RuntimeError, match=r"not available offline.*--inception_weights=<path>"):
+        extractors.InceptionExtractor(weights="imagenet")
+    with pytest.raises(FileNotFoundError, match=r"Received: weights='/no/such.h5'"):
+        extractors.InceptionExtractor(weights="/no/such.h5")
+
+
+def test_inception_features_with_local_weights(tmp_path):
+    # A weights file on disk is the offline path; random weights stand in
+    # for the real ones here.
+    path = str(tmp_path / "inception_notop.weights.h5")
+    keras.applications.InceptionV3(include_top=False, weights=None, pooling="avg").save_weights(path)
+    extractor = extractors.InceptionExtractor(weights=path)
+    features, logits = extractor.features_and_logits(np.zeros((2, 28, 28, 1), np.float32))
+    assert features.shape == (2, 2048) and logits is None and np.all(np.isfinite(features))
+
+
+# ----------------------------------------------------------------------
+# The Evaluator.
+
+
+@pytest.fixture(scope="module")
+def digits_evaluator(tmp_path_factory):
+    cache = str(tmp_path_factory.mktemp("cache"))
+    return metrics.Evaluator(
+        "digits",
+        metrics=("fid", "kid", "cs", "pr", "cacc"),
+        num_samples=600,
+        cache=cache,
+        classifier_kwargs=FAST_CLASSIFIER,
+    )
+
+
+def test_protocol_names(digits_evaluator):
+    assert metrics.count_tag(10_000) == "10k" and metrics.count_tag(1797) == "1797"
+    names = digits_evaluator.names()
+    assert "fid_digitsclf_600" in names and "kid_digitsclf_600_std" in names
+    assert {"precision_digitsclf_600", "recall_digitsclf_600", "coverage_digitsclf_600"} <= set(names)
+    assert not [n for n in names if n.startswith("cacc")]  # Only for conditional models.
+
+
+def test_real_halves_beat_an_untrained_generator(digits_evaluator):
+    ceiling = digits_evaluator.evaluate_real_halves()
+    assert set(ceiling) >= {"fid_digitsclf_300", "precision_digitsclf_300"}
+    floor = digits_evaluator.evaluate(tiny_model("dcgan"))
+    assert set(floor) == set(digits_evaluator.names())
+    assert ceiling["fid_digitsclf_300"] * 5 < floor["fid_digitsclf_600"]
+    assert ceiling["recall_digitsclf_300"] > floor["recall_digitsclf_600"]
+
+
+def test_evaluator_caches_real_features(digits_evaluator, tmp_path):
+    digits_evaluator.real_features()
+    stats = os.listdir(os.path.join(digits_evaluator.cache, "stats"))
+    assert len(stats) == 1 and stats[0].startswith("digitsclf-")
+    twin = metrics.Evaluator(
+        "digits", metrics=("fid",), num_samples=600, cache=digits_evaluator.cache, classifier_kwargs=FAST_CLASSIFIER
+    )
+    np.testing.assert_array_equal(twin.real_features()[0], digits_evaluator.real_features()[0])
+
+
+def test_conditional_accuracy(digits_evaluator):
+    model = tiny_model("cgan")
+    results = digits_evaluator.evaluate(model)
+    assert 0.0 <= results["cacc_digitsclf_600"] <= 1.0
+    # Real images with their true labels: the classifier mostly agrees.
+    images, labels = data.load_arrays("digits")
+    right = digits_evaluator.evaluate_samples(images[:600], labels[:600])["cacc_digitsclf_600"]
+    wrong = digits_evaluator.evaluate_samples(images[:600], (labels[:600] + 1) % 10)["cacc_digitsclf_600"]
+    assert right > 0.7 > 0.2 > wrong
+
+
+def test_evaluator_scores_an_export_like_the_keras_model(digits_evaluator, tmp_path):
+    from tfgan_zoo import export as export_lib
+
+    model = tiny_model("dcgan")
+    exported = export_lib.load(export_lib.export(model, str(tmp_path / "dcgan")))
+    a, b = digits_evaluator.evaluate(model), digits_evaluator.evaluate(exported)
+    assert a["fid_digitsclf_600"] == pytest.approx(b["fid_digitsclf_600"], rel=1e-4)
+
+
+def test_toy_evaluator():
+    ev = metrics.Evaluator("ring8", num_samples=2000)
+    ceiling = ev.evaluate_real_halves()
+    assert ceiling["modes_ring8_1k"] == 8 and ceiling["hq_ring8_1k"] > 0.98
+    centers, std = data.toy_modes("ring8")
+    collapsed = np.repeat(centers[:1], 2000, axis=0)
+    results = ev.evaluate_samples(collapsed)
+    assert results["modes_ring8_2k"] == 1 and results["mmd_ring8_2k"] > ceiling["mmd_ring8_1k"]
+
+
+def test_evaluator_errors():
+    with pytest.raises(ValueError, match=r"Unknown metric\(s\) \['fid'\] for ring8.*Valid metrics: \['modes', 'mmd'\]"):
+        metrics.Evaluator("ring8", metrics=("fid",))
+    with pytest.raises(ValueError, match=r"Received: num_samples=1"):
+        metrics.Evaluator("ring8", num_samples=1)
+
+
+# ----------------------------------------------------------------------
+# MetricsCallback.
+
+
+def test_metrics_callback_logs_to_history_and_tensorboard(tmp_path):
+    model = tiny_model("vanilla_gan", image_shape=(2,))
+    points, _ = data.load_arrays("ring8", "train[:5%]")
+    evaluator = metrics.Evaluator("ring8", num_samples=400)
+    cb = callbacks.MetricsCallback(evaluator, every=2, log_dir=str(tmp_path / "tb"))
+    history = model.fit(points, batch_size=50, epochs=4, verbose=0, callbacks=[cb]).history
+    assert [h["epoch"] for h in cb.history] == [2, 4]
+    assert "modes_ring8_400" in cb.history[0] and "hq_ring8_400" in cb.history[1]
+    # Epochs 2 and 4 carry the metrics in fit's History (Keras pads nothing for
+    # the others: the keys exist from the first epoch that logged them).
+    assert len(history["d_loss"]) == 4 and "modes_ring8_400" in history
+    events = [f for root, _, files in os.walk(tmp_path / "tb") for f in files if "tfevents" in f]
+    assert events
+
+
+# ----------------------------------------------------------------------
+# The evaluate launcher.
+
+
+def test_evaluate_launcher(tmp_path):
+    model = tiny_model("cgan")
+    path = str(tmp_path / "cgan.keras")
+    model.save(path)
+    results = tmp_path / "results.jsonl"
+    env = {"TFGAN_ZOO_CACHE": str(tmp_path / "cache")}
+    args = [
+        f"--model_path={path}",
+        "--dataset=digits",
+        "--num_samples=300",
+        f"--results={results}",
+        "--metrics=fid,cs,cacc",
+    ]
+    first = run_module("launchers.evaluate", *args, env=env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    lines = [json.loads(line) for line in first.stdout.splitlines() if line.startswith("{")]
+    names = {line["metric"] for line in lines}
+    assert names == {"fid_digitsclf_300", "cs_digitsclf_300", "cs_digitsclf_300_std", "cacc_digitsclf_300"}
+    assert all(line["dataset"] == "digits" and line["model_path"] == path for line in lines)
+    second = run_module("launchers.evaluate", *args, env=env)
+    assert second.returncode == 0
+    assert len(results.read_text().splitlines()) == 2 * len(lines)
+    real = run_module("launchers.evaluate", "--real", "--dataset=ring8", "--num_samples=1000", f"--results={results}", env=env)
+    assert real.returncode == 0 and '"modes_ring8_500"' in real.stdout
+    bad = run_module("launchers.evaluate", "--model_path=/no/model.keras", "--dataset=digits", env=env)
+    assert bad.returncode == 2 and "Received: model_path='/no/model.keras'" in bad.stderr
+    bad = run_module("launchers.evaluate", f"--model_path={path}", "--dataset=digits", "--metrics=modes", env=env)
+    assert bad.returncode == 2 and "Unknown metric(s) ['modes']" in bad.stderr
