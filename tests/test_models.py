@@ -302,3 +302,25 @@ def test_two_replicas_train_like_one(name, d_steps):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     for key in h1:
         assert h2[key][0] == pytest.approx(h1[key][0], rel=1e-5)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_config_holds_every_constructor_argument(name):
+    import inspect
+
+    model = tiny_model(name)
+    config = model.get_config()
+    params = set(inspect.signature(type(model).__init__).parameters) - {"self", "kwargs"}
+    assert params <= set(config), params - set(config)
+    rebuilt = type(model).from_config(config)
+    assert rebuilt.get_config() == config
+
+
+def test_get_config_names_an_argument_the_model_forgot_to_store():
+    class Forgetful(type(tiny_model("dcgan"))):
+        def __init__(self, extra=3, **kwargs):
+            super().__init__(**kwargs)
+
+    model = Forgetful(image_shape=(8, 8, 1), base_filters=4, latent_dim=8)
+    with pytest.raises(AttributeError, match=r"takes `extra` but does not store it as `self.extra`"):
+        model.get_config()

@@ -37,6 +37,7 @@ What the base guarantees, so that variants need not think about it:
 - **Optimizers built at `compile()`**, as `tf.distribute` needs.
 """
 
+import copy
 import inspect
 
 import keras
@@ -45,6 +46,7 @@ import tensorflow as tf
 
 from tfgan_zoo import distribute
 from tfgan_zoo import losses as losses_lib
+from tfgan_zoo import networks
 from tfgan_zoo import priors
 
 
@@ -54,6 +56,19 @@ def _replica_info():
     if ctx is None:  # Cross-replica context: act as one replica.
         return 1, 0
     return ctx.num_replicas_in_sync, ctx.replica_id_in_sync_group
+
+
+def build_networks(generator, discriminator, network, image_shape, latent_dim, **options):
+    """The user's networks where given, else `networks.build_pair(network, ...)`.
+
+    `options` go to `tfgan_zoo.networks.build_pair` (`num_classes`, `width`,
+    `seed`, `synchronized_bn`, `critic_norm`, `output_dim`).
+    """
+    if generator is None or discriminator is None:
+        g, d = networks.build_pair(network, image_shape, latent_dim, **options)
+        generator = g if generator is None else generator
+        discriminator = d if discriminator is None else discriminator
+    return generator, discriminator
 
 
 def _check_positive_int(value, name):
@@ -302,34 +317,48 @@ class GAN(keras.Model):
             **config,
         )
 
+    # Constructor arguments kept under another attribute name, because
+    # keras.Model (or a property here) already uses the plain one.
+    config_attributes = {"loss": "loss_type", "prior": "prior_type"}
+    # Constructor arguments that are networks, serialized as nested layers.
+    network_arguments = ("generator", "discriminator", "encoder")
+
     def get_config(self):
+        """Every constructor argument of this class, read back from `self`.
+
+        Networks go through `keras.layers.serialize`; every other argument
+        must be stored on the model under its own name (or the name in
+        `config_attributes`), so a new variant needs no `get_config` of its
+        own, and a forgotten attribute fails loudly at save time.
+        """
         config = super().get_config()
-        config.update(
-            {
-                "generator": keras.layers.serialize(self.generator),
-                "discriminator": keras.layers.serialize(self.discriminator),
-                "latent_dim": self.latent_dim,
-                "num_classes": self.num_classes,
-                "loss": self.loss_type,
-                "d_steps": self.d_steps,
-                "label_smoothing": self.label_smoothing,
-                "prior": self.prior_type,
-                "seed": self.seed,
-            }
-        )
-        # Keep only what this class's constructor takes: a variant may rename
-        # a base hparam (WGAN's `n_critic` is `d_steps`) or fix it (an
-        # unconditional model takes no `num_classes`).
         params = inspect.signature(type(self).__init__).parameters
-        keep = set(params) | {"name", "trainable", "dtype"}
-        return {k: v for k, v in config.items() if k in keep}
+        for name, param in params.items():
+            if name in ("self", "name", "dtype", "trainable") or param.kind in (
+                param.VAR_POSITIONAL,
+                param.VAR_KEYWORD,
+            ):
+                continue
+            if name in self.network_arguments:
+                network = getattr(self, name, None)
+                config[name] = None if network is None else keras.layers.serialize(network)
+                continue
+            attribute = self.config_attributes.get(name, name)
+            if not hasattr(self, attribute):
+                raise AttributeError(
+                    f"{type(self).__name__} takes `{name}` but does not store it as "
+                    f"`self.{attribute}`; get_config needs it."
+                )
+            config[name] = getattr(self, attribute)
+        return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator"):
+        for key in cls.network_arguments:
             if isinstance(config.get(key), dict):
-                config[key] = keras.layers.deserialize(config[key])
+                # A copy: Keras' deserialize consumes the dict it is given.
+                config[key] = keras.layers.deserialize(copy.deepcopy(config[key]))
         return cls(**config)
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):

@@ -3,6 +3,7 @@ Adversarial Nets")."""
 
 from tfgan_zoo import networks
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.base import build_networks
 from tfgan_zoo.registry import register_model
 
 
@@ -58,18 +59,17 @@ class CGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        if generator is None or discriminator is None:
-            g, d = networks.build_pair(
-                network,
-                image_shape,
-                latent_dim,
-                num_classes,
-                width=width,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-            )
-            generator = g if generator is None else generator
-            discriminator = d if discriminator is None else discriminator
+        generator, discriminator = build_networks(
+            generator,
+            discriminator,
+            network,
+            image_shape,
+            latent_dim,
+            num_classes=num_classes,
+            width=width,
+            seed=seed,
+            synchronized_bn=synchronized_bn,
+        )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -86,15 +86,3 @@ class CGAN(GAN):
         self.network = network
         self.width = width
         self.synchronized_bn = bool(synchronized_bn)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "image_shape": self.image_shape,
-                "network": self.network,
-                "width": self.width,
-                "synchronized_bn": self.synchronized_bn,
-            }
-        )
-        return config

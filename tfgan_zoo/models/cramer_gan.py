@@ -8,6 +8,7 @@ from tfgan_zoo import losses
 from tfgan_zoo import networks
 from tfgan_zoo import regularizers
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.base import build_networks
 from tfgan_zoo.registry import register_model
 
 
@@ -80,20 +81,19 @@ class CramerGAN(GAN):
             )
         if float(gp_weight) < 0:
             raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
-        if generator is None or discriminator is None:
-            g, d = networks.build_pair(
-                network,
-                image_shape,
-                latent_dim,
-                num_classes,
-                width=width,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-                critic_norm=critic_norm,
-                output_dim=feature_dim,
-            )
-            generator = g if generator is None else generator
-            discriminator = d if discriminator is None else discriminator
+        generator, discriminator = build_networks(
+            generator,
+            discriminator,
+            network,
+            image_shape,
+            latent_dim,
+            num_classes=num_classes,
+            width=width,
+            seed=seed,
+            synchronized_bn=synchronized_bn,
+            critic_norm=critic_norm,
+            output_dim=feature_dim,
+        )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -146,19 +146,3 @@ class CramerGAN(GAN):
         h_fake = self.discriminate(fake, labels, training=training)
         h_fake2 = self.discriminate(fake2, labels, training=training)
         return losses.cramer_generator_loss(h_real, h_fake, h_fake2, reduction="none"), {}
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "image_shape": self.image_shape,
-                "network": self.network,
-                "width": self.width,
-                "feature_dim": self.feature_dim,
-                "n_critic": self.n_critic,
-                "gp_weight": self.gp_weight,
-                "critic_norm": self.critic_norm,
-                "synchronized_bn": self.synchronized_bn,
-            }
-        )
-        return config

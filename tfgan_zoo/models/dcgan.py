@@ -91,15 +91,3 @@ class DCGAN(GAN):
         self.base_filters = int(base_filters)
         self.kernel_size = int(kernel_size)
         self.synchronized_bn = bool(synchronized_bn)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "image_shape": self.image_shape,
-                "base_filters": self.base_filters,
-                "kernel_size": self.kernel_size,
-                "synchronized_bn": self.synchronized_bn,
-            }
-        )
-        return config

@@ -2,8 +2,8 @@
 
 import keras
 
-from tfgan_zoo import networks
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.base import build_networks
 from tfgan_zoo.registry import register_model
 
 OPTIMIZERS = ("adam", "sgd")
@@ -43,6 +43,8 @@ class VanillaGAN(GAN):
     (4, 2)
     """
 
+    config_attributes = {**GAN.config_attributes, "optimizer": "optimizer_type"}
+
     def __init__(
         self,
         image_shape=(28, 28, 1),
@@ -68,10 +70,9 @@ class VanillaGAN(GAN):
                 "vanilla_gan plays the minimax game; its loss is 'minimax' or "
                 f"'non_saturating'. Received: loss={loss!r}"
             )
-        if generator is None or discriminator is None:
-            g, d = networks.build_pair("mlp", image_shape, latent_dim, width=width, seed=seed)
-            generator = g if generator is None else generator
-            discriminator = d if discriminator is None else discriminator
+        generator, discriminator = build_networks(
+            generator, discriminator, "mlp", image_shape, latent_dim, width=width, seed=seed
+        )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -94,10 +95,3 @@ class VanillaGAN(GAN):
                 keras.optimizers.SGD(0.01, momentum=0.5),
             )
         return super().default_optimizers()
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"image_shape": self.image_shape, "width": self.width, "optimizer": self.optimizer_type}
-        )
-        return config

@@ -6,6 +6,7 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo import networks
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.base import build_networks
 from tfgan_zoo.registry import register_model
 
 
@@ -66,18 +67,17 @@ class WGAN(GAN):
     ):
         if not float(clip_value) > 0:
             raise ValueError(f"`clip_value` must be positive. Received: clip_value={clip_value!r}")
-        if generator is None or discriminator is None:
-            g, d = networks.build_pair(
-                network,
-                image_shape,
-                latent_dim,
-                num_classes,
-                width=width,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-            )
-            generator = g if generator is None else generator
-            discriminator = d if discriminator is None else discriminator
+        generator, discriminator = build_networks(
+            generator,
+            discriminator,
+            network,
+            image_shape,
+            latent_dim,
+            num_classes=num_classes,
+            width=width,
+            seed=seed,
+            synchronized_bn=synchronized_bn,
+        )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -110,17 +110,3 @@ class WGAN(GAN):
         for variable in self.discriminator_variables:
             variable.assign(keras.ops.clip(variable, -c, c))
         return logs
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "image_shape": self.image_shape,
-                "network": self.network,
-                "width": self.width,
-                "n_critic": self.n_critic,
-                "clip_value": self.clip_value,
-                "synchronized_bn": self.synchronized_bn,
-            }
-        )
-        return config

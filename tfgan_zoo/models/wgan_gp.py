@@ -8,6 +8,7 @@ from tfgan_zoo import losses
 from tfgan_zoo import networks
 from tfgan_zoo import regularizers
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.base import build_networks
 from tfgan_zoo.registry import register_model
 
 
@@ -73,19 +74,18 @@ class WGANGP(GAN):
             )
         if float(gp_weight) < 0:
             raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
-        if generator is None or discriminator is None:
-            g, d = networks.build_pair(
-                network,
-                image_shape,
-                latent_dim,
-                num_classes,
-                width=width,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-                critic_norm=critic_norm,
-            )
-            generator = g if generator is None else generator
-            discriminator = d if discriminator is None else discriminator
+        generator, discriminator = build_networks(
+            generator,
+            discriminator,
+            network,
+            image_shape,
+            latent_dim,
+            num_classes=num_classes,
+            width=width,
+            seed=seed,
+            synchronized_bn=synchronized_bn,
+            critic_norm=critic_norm,
+        )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -125,18 +125,3 @@ class WGANGP(GAN):
             "gradient_penalty": tf.reduce_mean(penalty),
         }
         return loss + self.gp_weight * penalty, logs
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "image_shape": self.image_shape,
-                "network": self.network,
-                "width": self.width,
-                "n_critic": self.n_critic,
-                "gp_weight": self.gp_weight,
-                "critic_norm": self.critic_norm,
-                "synchronized_bn": self.synchronized_bn,
-            }
-        )
-        return config
