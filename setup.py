@@ -47,6 +47,8 @@ setuptools.setup(
             "pytest-timeout>=2",
             "pytest-xdist>=3",
         ],
+        # benchmarks/quality.py's FID-over-training plot.
+        "bench": ["matplotlib>=3.5"],
     },
     license="Apache-2.0",
 )

@@ -44,7 +44,7 @@ untrained floor's, and the trained dcgan lies between ceiling and floor.
 
 Outputs: a table on stdout; JSON (`--output`) with the config, machine,
 classifier, every metric under its protocol name, the per-epoch curves and
-timings; the plot (`--plot`, needs matplotlib: `pip install matplotlib`;
+timings; the plot (`--plot`, needs matplotlib: `pip install -e ".[bench]"`;
 skipped with a warning without it, or with `--plot ''`).
 
 Run it from the repository root (the dataset path is relative to it):
@@ -256,7 +256,7 @@ def table_row(label, metrics, names, epochs=None, steps=None, train_s=None):
         "" if train_s is None else f"{train_s / 60:.2f}",
         fmt(get("fid"), ".3g" if (get("fid") or 0) < 1 else ".2f"),
         fmt_pm(get("kid"), kid_std, ".4g"),
-        fmt_pm(get("cs"), cs_std, ".3g"),
+        fmt_pm(get("cs"), cs_std, ".2f"),
         fmt(get("precision")),
         fmt(get("recall")),
         fmt(get("density")),
@@ -286,7 +286,7 @@ def plot_curves(path, curves, ceiling_fid, fid_name, epochs, title_extra=""):
     except ImportError:
         print(
             "warning: matplotlib is not installed; no plot written "
-            "(pip install matplotlib)",
+            "(pip install -e \".[bench]\")",
             flush=True,
         )
         return None

@@ -210,30 +210,41 @@ def test_metrics_callback_logs_to_history_and_tensorboard(tmp_path):
 
 
 def test_evaluate_launcher(tmp_path):
+    import concurrent.futures
+
     model = tiny_model("cgan")
     path = str(tmp_path / "cgan.keras")
     model.save(path)
     results = tmp_path / "results.jsonl"
+    earlier = '{"metric": "from_an_earlier_run"}'
+    results.write_text(earlier + "\n")
     env = {"TFGAN_ZOO_CACHE": str(tmp_path / "cache")}
-    args = [
-        f"--model_path={path}",
-        "--dataset=digits",
-        "--num_samples=300",
-        f"--results={results}",
-        "--metrics=fid,cs,cacc",
-    ]
-    first = run_module("launchers.evaluate", *args, env=env)
+    jobs = {
+        "model": [
+            f"--model_path={path}",
+            "--dataset=digits",
+            "--num_samples=300",
+            f"--results={results}",
+            "--metrics=fid,cs,cacc",
+        ],
+        "real": ["--real", "--dataset=ring8", "--num_samples=1000", f"--results={tmp_path / 'real.jsonl'}"],
+        "missing": ["--model_path=/no/model.keras", "--dataset=digits"],
+    }
+    # Independent runs, two at a time: each pays a TensorFlow import.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {k: pool.submit(run_module, "launchers.evaluate", *args, env=env) for k, args in jobs.items()}
+        procs = {k: f.result() for k, f in futures.items()}
+
+    first = procs["model"]
     assert first.returncode == 0, first.stderr[-3000:]
     lines = [json.loads(line) for line in first.stdout.splitlines() if line.startswith("{")]
     names = {line["metric"] for line in lines}
     assert names == {"fid_digitsclf_300", "cs_digitsclf_300", "cs_digitsclf_300_std", "cacc_digitsclf_300"}
     assert all(line["dataset"] == "digits" and line["model_path"] == path for line in lines)
-    second = run_module("launchers.evaluate", *args, env=env)
-    assert second.returncode == 0
-    assert len(results.read_text().splitlines()) == 2 * len(lines)
-    real = run_module("launchers.evaluate", "--real", "--dataset=ring8", "--num_samples=1000", f"--results={results}", env=env)
-    assert real.returncode == 0 and '"modes_ring8_500"' in real.stdout
-    bad = run_module("launchers.evaluate", "--model_path=/no/model.keras", "--dataset=digits", env=env)
-    assert bad.returncode == 2 and "Received: model_path='/no/model.keras'" in bad.stderr
-    bad = run_module("launchers.evaluate", f"--model_path={path}", "--dataset=digits", "--metrics=modes", env=env)
-    assert bad.returncode == 2 and "Unknown metric(s) ['modes']" in bad.stderr
+    # Appended to the results file, after what was there.
+    written = results.read_text().splitlines()
+    assert written[0] == earlier and [json.loads(line) for line in written[1:]] == lines
+    real = procs["real"]
+    assert real.returncode == 0 and '"modes_ring8_500"' in real.stdout, real.stderr[-3000:]
+    bad = procs["missing"]
+    assert bad.returncode == 2 and "Received: model_path='/no/model.keras'" in bad.stderr, bad.stderr[-3000:]

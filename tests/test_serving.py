@@ -1,6 +1,7 @@
 """Serving helpers: warm-up records, encoder signatures, clients' wire
 formats, the model config, and the export launcher."""
 
+import concurrent.futures
 import json
 import os
 import socket
@@ -177,17 +178,21 @@ def test_export_launcher(tmp_path):
     model.save(keras_path)
     base = str(tmp_path / "sm" / "cgan")
     args = [f"--model_path={keras_path}", f"--export_dir={base}", "--dataset=digits", '--metrics={"fid": 3.5}']
-    first = run_module("launchers.export", *args, f"--model_config={tmp_path / 'models.config'}")
+    # The missing-model run is independent: it overlaps the first export.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(run_module, "launchers.export", *args, f"--model_config={tmp_path / 'models.config'}")
+        missing = pool.submit(run_module, "launchers.export", "--model_path=/nonexistent/m.keras")
+        first, missing = first.result(), missing.result()
     assert first.returncode == 0, first.stderr[-2000:]
-    second = run_module("launchers.export", *args)
-    assert second.returncode == 0, second.stderr[-2000:]
-    assert export_lib.existing_versions(base) == [1, 2]
+    assert export_lib.existing_versions(base) == [1]
     meta = export_lib.read_metadata(base)
     assert meta["model"] == "cgan" and meta["dataset"] == "digits" and meta["metrics"] == {"fid": 3.5}
     assert 'name: "cgan"' in (tmp_path / "models.config").read_text()
     exported = export_lib.load(base).generate(labels=[2, 3], seed=1)
     np.testing.assert_allclose(exported, model.generate(labels=[2, 3], seed=1), atol=1e-5)
+    # An existing version is never overwritten (the next free version is the
+    # library's default, tested in test_export.py).
     clash = run_module("launchers.export", *args, "--version=1")
     assert clash.returncode == 2 and "exists" in clash.stderr
-    missing = run_module("launchers.export", "--model_path=/nonexistent/m.keras")
+    assert export_lib.existing_versions(base) == [1]
     assert missing.returncode == 2 and "Received: model_path='/nonexistent/m.keras'" in missing.stderr

@@ -1,7 +1,6 @@
 """Cramér GAN (Bellemare et al. 2017, "The Cramer Distance as a Solution to
 Biased Wasserstein Gradients")."""
 
-import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
@@ -9,6 +8,8 @@ from tfgan_zoo import networks
 from tfgan_zoo import regularizers
 from tfgan_zoo.models.base import GAN
 from tfgan_zoo.models.base import build_networks
+from tfgan_zoo.models.wgan_gp import check_penalty_critic
+from tfgan_zoo.models.wgan_gp import penalty_critic_optimizers
 from tfgan_zoo.registry import register_model
 
 
@@ -74,13 +75,7 @@ class CramerGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        if critic_norm == "batch":
-            raise ValueError(
-                "A gradient-penalty critic must not use batch norm (it couples the "
-                "examples of a batch); use 'layer' or 'none'. Received: critic_norm='batch'"
-            )
-        if float(gp_weight) < 0:
-            raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
+        check_penalty_critic(critic_norm, gp_weight)
         generator, discriminator = build_networks(
             generator,
             discriminator,
@@ -115,10 +110,7 @@ class CramerGAN(GAN):
         self.synchronized_bn = bool(synchronized_bn)
 
     def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-        )
+        return penalty_critic_optimizers()
 
     def _fakes(self, batch, labels, training):
         fake = self.generate_batch(self.sample_latent(batch), labels, training=training)

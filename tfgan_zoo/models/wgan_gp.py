@@ -12,6 +12,25 @@ from tfgan_zoo.models.base import build_networks
 from tfgan_zoo.registry import register_model
 
 
+def check_penalty_critic(critic_norm, gp_weight):
+    """Validates the hparams of a critic trained with a gradient penalty."""
+    if critic_norm == "batch":
+        raise ValueError(
+            "A gradient-penalty critic must not use batch norm (it couples the "
+            "examples of a batch); use 'layer' or 'none'. Received: critic_norm='batch'"
+        )
+    if float(gp_weight) < 0:
+        raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
+
+
+def penalty_critic_optimizers():
+    """Adam(1e-4, beta_1=0.5, beta_2=0.9) for both networks (Gulrajani et al.)."""
+    return (
+        keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+        keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
+    )
+
+
 @register_model("wgan_gp")
 class WGANGP(GAN):
     """WGAN-GP: a Wasserstein critic kept 1-Lipschitz by a gradient penalty.
@@ -67,13 +86,7 @@ class WGANGP(GAN):
         discriminator=None,
         **kwargs,
     ):
-        if critic_norm == "batch":
-            raise ValueError(
-                "A gradient-penalty critic must not use batch norm (it couples the "
-                "examples of a batch); use 'layer' or 'none'. Received: critic_norm='batch'"
-            )
-        if float(gp_weight) < 0:
-            raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
+        check_penalty_critic(critic_norm, gp_weight)
         generator, discriminator = build_networks(
             generator,
             discriminator,
@@ -106,10 +119,7 @@ class WGANGP(GAN):
         self.synchronized_bn = bool(synchronized_bn)
 
     def default_optimizers(self):
-        return (
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
-        )
+        return penalty_critic_optimizers()
 
     def discriminator_loss(self, real, labels, training=True):
         fake, real_out, fake_out = self.discriminator_outputs(real, labels, training)
