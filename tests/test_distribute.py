@@ -4,6 +4,7 @@ The 1-replica vs 2-replica equivalence of every variant's train step is in
 test_models.py (`test_two_replicas_train_like_one`).
 """
 
+import concurrent.futures
 import json
 import os
 import socket
@@ -123,6 +124,18 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path):
                 text=True,
             )
         )
+    # Two workers of one replica each should train like one process with two
+    # replicas: that reference run goes alongside the workers.
+    mirrored_run = concurrent.futures.ThreadPoolExecutor(max_workers=1).submit(
+        run_module,
+        "launchers.train",
+        *TINY_DCGAN_FLAGS,
+        "--strategy=mirrored",
+        "--cpu_replicas=2",
+        "--synchronized_bn=true",
+        f"--workdir={tmp_path / 'mirrored'}",
+        "--export=false",
+    )
     outputs = []
     try:
         for proc in procs:
@@ -142,16 +155,7 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path):
     assert os.listdir(export_dir / "dcgan") == ["1"]
     assert "keras:" in outputs[0] and "keras:" not in outputs[1]
     assert not [p for p in os.listdir(temps[1]) if p.startswith("tfgan_zoo_")], os.listdir(temps[1])
-    # Two workers of one replica each train like one process with two replicas.
-    mirrored = run_module(
-        "launchers.train",
-        *TINY_DCGAN_FLAGS,
-        "--strategy=mirrored",
-        "--cpu_replicas=2",
-        "--synchronized_bn=true",
-        f"--workdir={tmp_path / 'mirrored'}",
-        "--export=false",
-    )
+    mirrored = mirrored_run.result()
     assert mirrored.returncode == 0, mirrored.stderr[-3000:]
     assert _digest(mirrored.stdout) == _digest(outputs[0])
 

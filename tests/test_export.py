@@ -29,20 +29,6 @@ from tfgan_zoo import export as export_lib
 from tfgan_zoo import serving
 
 MODELS = tfgan_zoo.available_models()
-
-
-def _serving_interface(name):
-    """What decides a model's signatures: conditioning, output rank, encoder."""
-    import inspect
-
-    hparams = {**tfgan_zoo.model_hparams(name), **TINY_HPARAMS[name]}
-    init = inspect.signature(tfgan_zoo.get_model_class(name).__init__).parameters
-    return (hparams.get("num_classes") is not None, len(hparams.get("image_shape", ())), "encoder" in init)
-
-
-# saved_model_cli pays a TensorFlow import per call, so it runs on one model
-# per distinct serving interface; the in-process checks below cover them all.
-CLI_MODELS = [m for i, m in enumerate(MODELS) if _serving_interface(m) not in map(_serving_interface, MODELS[:i])]
 MAX_SAMPLES = 8  # Small, so that the limit is testable.
 
 
@@ -301,7 +287,7 @@ def test_interrupted_export_leaves_no_partial_version(tmp_path, monkeypatch):
 # saved_model_cli: the signatures as TF Serving sees them.
 
 
-@pytest.mark.parametrize("name", CLI_MODELS)
+@pytest.mark.parametrize("name", MODELS)
 def test_saved_model_cli_show_lists_signatures(name, exported, cli_runs):
     model = exported(name)[0]
     proc = cli_runs(name)["procs"]["show"]
@@ -315,7 +301,7 @@ def test_saved_model_cli_show_lists_signatures(name, exported, cli_runs):
         assert sigs[sig_name]["method"] == "tensorflow/serving/predict", sig_name
 
 
-@pytest.mark.parametrize("name", CLI_MODELS)
+@pytest.mark.parametrize("name", MODELS)
 def test_saved_model_cli_run_serving_default(name, exported, cli_runs):
     model = exported(name)[0]
     run = cli_runs(name)
@@ -330,7 +316,7 @@ def test_saved_model_cli_run_serving_default(name, exported, cli_runs):
     np.testing.assert_array_equal(as_uint8, _expected_uint8(images))
 
 
-@pytest.mark.parametrize("name", CLI_MODELS)
+@pytest.mark.parametrize("name", MODELS)
 def test_saved_model_cli_run_sample(name, exported, cli_runs):
     model = exported(name)[0]
     run = cli_runs(name)
