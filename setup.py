@@ -30,6 +30,9 @@ setuptools.setup(
         "tensorflow>=2.16",
         "keras>=3.0",
         "tensorflow-datasets>=4.9",
+        # tfds 4.9.10 imports it when it prepares a dataset, but declares it
+        # only for Python < 3.9.
+        "importlib_resources>=5",
         "tensorflow-probability[tf]>=0.24",
         "absl-py>=1.0",
         # tf.summary (MetricsCallback's TensorBoard logs); no longer pulled

@@ -255,7 +255,7 @@ def main(argv):
 
     try:
         train()
-    except (ValueError, FileNotFoundError, FileExistsError) as e:
+    except (ValueError, FileNotFoundError, FileExistsError, ConnectionError, ImportError) as e:
         # Bad input: say what was wrong, without a traceback.
         logging.error("%s", e)
         print(f"error: {e}", file=sys.stderr)

@@ -40,6 +40,8 @@ import struct
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.data import tfds_builders
+
 SOURCES = ("digits", "mnist", "tfds:<name>", "idx:<dir>", "folder:<dir>", "ring8", "grid25")
 
 # The 2-D toy datasets, scaled into [-1, 1] (a tanh generator can reach every
@@ -438,18 +440,27 @@ def _load_tfds(name, split, data_dir, shuffle, seed):
     has_label = "label" in features
     read_config = tfds.ReadConfig(shuffle_seed=seed) if seed is not None else None
     try:
-        ds = tfds.load(
-            name,
-            split=split,
-            data_dir=data_dir,
-            shuffle_files=shuffle,
-            read_config=read_config,
-        )
+        with tfds_builders.download_retries(builder):
+            ds = tfds.load(
+                name,
+                split=split,
+                data_dir=data_dir,
+                shuffle_files=shuffle,
+                read_config=read_config,
+            )
+    except ImportError as e:
+        # A missing dependency is not a network problem; say which.
+        raise ImportError(
+            f"tensorflow-datasets could not load {name!r}: it needs the module "
+            f"{e.name!r}, which is not installed (`pip install {e.name}`). "
+            f"Received: spec='tfds:{name}'"
+        ) from e
     except Exception as e:
-        raise RuntimeError(
+        # Offline, a download fails with a ConnectionError (requests' is one).
+        error = ConnectionError if isinstance(e, ConnectionError) or "Connection" in type(e).__name__ else RuntimeError
+        raise error(
             f"tensorflow-datasets could not load {name!r} (split={split!r}): {e}. "
-            "Offline, use local files instead: idx:<dir> for MNIST-format files, "
-            "folder:<dir> for images."
+            f"{tfds_builders.LOCAL_FILES_HINT}"
         ) from e
     num_classes = features["label"].num_classes if has_label else None
     channels = features[image_key].shape[-1]
