@@ -11,6 +11,8 @@ import tensorflow as tf
 
 from helpers import MNIST_DIR, requires_shared_mnist
 from tfgan_zoo import data
+from tfgan_zoo.data import checks
+from tfgan_zoo.data import folder as folder_source
 
 DIGITS_N = 1797
 
@@ -573,7 +575,7 @@ def test_folder_info_matches_load_arrays_for_percent_slices(tmp_path):
 
 def test_folder_streaming_path_matches_in_memory(class_folder, monkeypatch):
     in_memory, mem_labels = data.load_arrays(f"folder:{class_folder}", image_shape=(4, 4, 3))
-    monkeypatch.setattr(data, "_IN_MEMORY_FILES", 2)  # force streaming from disk
+    monkeypatch.setattr(folder_source, "_IN_MEMORY_FILES", 2)  # force streaming from disk
     with pytest.raises(ValueError, match=r"image_shape=None"):
         data.load(f"folder:{class_folder}", batch_size=2)
     ds = data.load(f"folder:{class_folder}", batch_size=2, image_shape=(4, 4, 3), shuffle=False, drop_remainder=False)
@@ -588,7 +590,7 @@ def test_folder_streaming_path_matches_in_memory(class_folder, monkeypatch):
 def test_folder_streaming_path_checks_num_classes(class_folder, monkeypatch):
     with pytest.raises(ValueError, match=r"num_classes=1"):
         data.load(f"folder:{class_folder}", batch_size=2, image_shape=(4, 4, 1), num_classes=1)
-    monkeypatch.setattr(data, "_IN_MEMORY_FILES", 2)
+    monkeypatch.setattr(folder_source, "_IN_MEMORY_FILES", 2)
     with pytest.raises(ValueError, match=r"num_classes=1"):
         data.load(f"folder:{class_folder}", batch_size=2, image_shape=(4, 4, 1), num_classes=1)
 
@@ -684,12 +686,12 @@ def test_check_finite_rejects_nan_images():
     # No public data source can hold floats (every decoder yields uint8), so
     # the check is exercised directly.
     good = np.zeros((3, 2, 2, 1), np.float32)
-    data._check_finite(good, "x")
+    checks.finite(good, "x")
     bad = good.copy()
     bad[1, 0, 0, 0] = np.nan
     bad[2, 1, 1, 0] = np.inf
     with pytest.raises(ValueError, match=r"src has 2 image\(s\) with NaN or Inf values, the first at index 1"):
-        data._check_finite(bad, "src")
+        checks.finite(bad, "src")
 
 
 def test_gan_fit_on_nan_data_raises_clear_error():
@@ -726,3 +728,176 @@ def test_auto_shard_policy_is_chosen_per_source():
     with tfds.testing.mock_data(num_examples=8):
         ds = data.load("mnist", batch_size=4)
     assert ds.options().experimental_distribute.auto_shard_policy == policy.AUTO
+
+
+# ----------------------------------------------------------------------
+# Split slices in tfds' syntax: indices are examples, `%` marks percents.
+
+
+@pytest.mark.parametrize(
+    "split, rows",
+    [
+        ("train[:50]", slice(0, 50)),
+        ("train[10:20]", slice(10, 20)),
+        ("train[-100:]", slice(DIGITS_N - 100, DIGITS_N)),
+        ("train[:-100]", slice(0, DIGITS_N - 100)),
+        ("train[:90%]", slice(0, DIGITS_N * 90 // 100)),
+        ("train[90%:]", slice(DIGITS_N * 90 // 100, DIGITS_N)),
+        ("train[-10%:]", slice(DIGITS_N * 90 // 100, DIGITS_N)),
+        ("train[:1797]", slice(0, DIGITS_N)),
+    ],
+)
+def test_split_slices_follow_tfds_syntax(digits_arrays, split, rows):
+    images, labels = digits_arrays
+    got, got_labels = data.load_arrays("digits", split=split)
+    assert np.array_equal(got, images[rows]) and np.array_equal(got_labels, labels[rows])
+    assert data.info("digits", split=split).num_examples == len(images[rows])
+
+
+def test_absolute_slice_counts_examples_in_every_in_memory_source(tmp_path, class_folder):
+    # `[:3]` is three examples, not 3% (which would be none of these sources).
+    _write_idx_pair(tmp_path, "t10k", np.arange(6 * 4).reshape(6, 2, 2), [0, 1, 2, 0, 1, 2])
+    images, labels = data.load_arrays(f"idx:{tmp_path}", split="test[:3]")
+    assert images.shape == (3, 2, 2, 1) and labels.tolist() == [0, 1, 2]
+    assert data.info(f"idx:{tmp_path}", split="test[-2:]").num_examples == 2
+    assert len(data.load_arrays(f"folder:{class_folder}", split="train[:3]")[0]) == 3
+    assert data.info(f"folder:{class_folder}", split="train[3:]").num_examples == 2
+    assert len(data.load_arrays("ring8", split="train[:3]")[0]) == 3
+
+
+@pytest.mark.parametrize("split", ["train[:0%]", "train[5:5]", "train[20:10]", "train[100%:]"])
+def test_empty_slice_fails_naming_the_split(split):
+    pattern = r"selects no examples of digits.*Received: split=" + re.escape(repr(split)) + "$"
+    with pytest.raises(ValueError, match=pattern):
+        data.load("digits", batch_size=1, split=split, drop_remainder=False)
+    with pytest.raises(ValueError, match=pattern):
+        data.info("digits", split=split)
+    with pytest.raises(ValueError, match=pattern):
+        data.load_arrays("digits", split=split)
+
+
+@pytest.mark.parametrize(
+    "split, message",
+    [
+        ("train[:1798]", r"asks for row 1798, but digits has 1797 examples"),
+        ("train[-1798:]", r"asks for row -1798"),
+        ("train[10%:50]", r"same unit"),
+        ("train[1.5:3]", r"whole numbers"),
+        ("train[:]", r"tfds slice"),
+        ("train[5]", r"tfds slice"),
+        ("train+test", r"joining splits with '\+'"),
+    ],
+)
+def test_bad_slices_are_refused(split, message):
+    with pytest.raises(ValueError, match=message + r".*Received: split=" + re.escape(repr(split)) + "$"):
+        data.load_arrays("digits", split=split)
+
+
+# ----------------------------------------------------------------------
+# Class counts: declared where the format has them; IDX labels checked.
+
+
+def _corrupt_labels():
+    labels = np.repeat(np.arange(10), 50)
+    labels[123] = 200  # one flipped byte
+    return labels
+
+
+def test_idx_refuses_a_rare_label_far_outside_the_others(tmp_path):
+    _write_idx_pair(tmp_path, "t10k", np.zeros((500, 2, 2)), _corrupt_labels())
+    pattern = r"1 row\(s\) with rare labels outside the range 0\.\.9.*rows \[123\].*201-class.*Received: 1 row\(s\) with label\(s\) \[200\]$"
+    with pytest.raises(ValueError, match=pattern):
+        data.info(f"idx:{tmp_path}")
+    with pytest.raises(ValueError, match=pattern):
+        data.load_arrays(f"idx:{tmp_path}")
+    with pytest.raises(ValueError, match=pattern):
+        data.load(f"idx:{tmp_path}", batch_size=8)
+
+
+def test_idx_class_count_from_clean_labels(tmp_path):
+    labels = np.repeat(np.arange(10), 50)
+    labels[123] = 3  # a rare value inside the common range is fine
+    _write_idx_pair(tmp_path, "t10k", np.zeros((500, 2, 2)), labels)
+    assert data.info(f"idx:{tmp_path}").num_classes == 10
+    # Few rows, every label as rare as the others: nothing is an outlier.
+    _write_idx_pair(tmp_path, "train", np.zeros((3, 2, 2)), [0, 1, 7])
+    assert data.info(f"idx:{tmp_path}", split="train").num_classes == 8
+
+
+def test_idx_finds_labels_compressed_unlike_the_images(tmp_path):
+    _write(tmp_path / "t10k-images-idx3-ubyte", _idx_bytes(2051, np.zeros((3, 2, 2))), True)
+    _write(tmp_path / "t10k-labels-idx1-ubyte", _idx_bytes(2049, [2, 0, 1]), False)
+    assert data.load_arrays(f"idx:{tmp_path}")[1].tolist() == [2, 0, 1]
+    assert data.info(f"idx:{tmp_path}").num_classes == 3
+
+
+def test_declared_classes_count_empty_classes(tmp_path):
+    # folder: subfolder names are the classes, even one with no images yet.
+    _png(str(tmp_path / "a" / "0.png"), np.zeros((2, 2, 1)))
+    _png(str(tmp_path / "c" / "0.png"), np.zeros((2, 2, 1)))
+    (tmp_path / "b").mkdir()
+    assert data.info(f"folder:{tmp_path}") == data.DataInfo(2, (2, 2, 1), 3, ["a", "b", "c"])
+
+
+# ----------------------------------------------------------------------
+# info() reads headers, listings and known counts, not every example.
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["gzip", "raw"])
+def test_idx_info_reads_only_the_image_header(tmp_path, gz):
+    # The header promises 500 images of 28x28; no pixel follows it.
+    header = struct.pack(">iiii", 2051, 500, 28, 28)
+    _write(tmp_path / "t10k-images-idx3-ubyte", header + bytes(10), gz)
+    _write(tmp_path / "t10k-labels-idx1-ubyte", _idx_bytes(2049, np.repeat(np.arange(10), 50)), gz)
+    assert data.info(f"idx:{tmp_path}", split="test[:90%]") == data.DataInfo(450, (28, 28, 1), 10, None)
+    with pytest.raises(ValueError, match=r"10 bytes of data; its header says \(500, 28, 28\)"):
+        data.load_arrays(f"idx:{tmp_path}")
+
+
+def test_folder_info_decodes_only_the_first_image(tmp_path):
+    _png(str(tmp_path / "a.png"), np.zeros((3, 5, 1)))
+    (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n not a png")
+    assert data.info(f"folder:{tmp_path}") == data.DataInfo(2, (3, 5, 1), None, None)
+    with pytest.raises(ValueError, match=r"Cannot decode image"):
+        data.load_arrays(f"folder:{tmp_path}")
+
+
+@pytest.mark.parametrize("spec, count", [("digits", DIGITS_N), ("ring8", data.TOY_EXAMPLES), ("grid25", data.TOY_EXAMPLES)])
+def test_info_of_known_sources_reads_no_examples(monkeypatch, spec, count):
+    source = data.get_source(data.parse_spec(spec)[0])
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("info() read the examples")
+
+    monkeypatch.setattr(type(source), "arrays", no_reading)
+    monkeypatch.setattr("sklearn.datasets.load_digits", no_reading)
+    assert data.info(spec).num_examples == count
+
+
+# ----------------------------------------------------------------------
+# The source registry: a new kind of data is one registered class.
+
+
+def test_a_registered_source_gets_specs_splits_checks_and_the_pipeline(monkeypatch):
+    from tfgan_zoo.data import sources
+
+    monkeypatch.setattr(sources, "_REGISTRY", dict(sources._REGISTRY))
+
+    @data.register_source("const")
+    class Const(sources.Source):
+        specs = ("const:<level>",)
+        takes_argument = True
+
+        def info(self, arg, split_name, data_dir=None):
+            return data.DataInfo(10, (2, 2, 1), None, None)
+
+        def arrays(self, arg, split_name, image_shape, take):
+            return np.full((10, 2, 2, 1), int(arg), np.uint8)[take(10)], None
+
+    assert data.parse_spec("const:255") == ("const", "255")
+    assert "const:<level>" in sources.specs()
+    assert data.info("const:255", split="train[:4]").num_examples == 4
+    batch = next(iter(data.load("const:255", batch_size=4, split="train[-4:]")))
+    assert batch.shape == (4, 2, 2, 1) and np.all(batch.numpy() == 1.0)
+    with pytest.raises(ValueError, match=r"already registered"):
+        data.register_source("const")(Const)
