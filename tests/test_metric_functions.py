@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from scipy import special
 
-from tfgan_zoo.metrics import functions as F
+from tfgan_zoo.metrics import frechet
+from tfgan_zoo.metrics import prdc
 from tfgan_zoo.metrics.functions import classifier_score
 from tfgan_zoo.metrics.functions import frechet_distance
 from tfgan_zoo.metrics.functions import frechet_distance_from_activations
@@ -219,7 +220,7 @@ def test_frechet_distance_rank_deficient_is_finite_and_non_negative(n, d):
 
 def test_frechet_retries_with_offset_when_sqrtm_is_not_finite(monkeypatch):
     calls = []
-    real_sqrtm = F._sqrtm
+    real_sqrtm = frechet._sqrtm
 
     def flaky_sqrtm(matrix):
         calls.append(matrix.copy())
@@ -227,7 +228,7 @@ def test_frechet_retries_with_offset_when_sqrtm_is_not_finite(monkeypatch):
             return np.full_like(matrix, np.nan)
         return real_sqrtm(matrix)
 
-    monkeypatch.setattr(F, "_sqrtm", flaky_sqrtm)
+    monkeypatch.setattr(frechet, "_sqrtm", flaky_sqrtm)
     rng = np.random.default_rng(4)
     mu1, mu2 = rng.normal(size=4), rng.normal(size=4)
     s1, s2 = _random_spd(rng, 4), _random_spd(rng, 4)
@@ -379,7 +380,7 @@ def test_precision_recall_chunked_equals_unchunked(monkeypatch):
     rng = np.random.default_rng(11)
     real, fake = rng.normal(size=(57, 4)), rng.normal(size=(43, 4)) + 0.3
     full = precision_recall(real, fake, k=4)
-    monkeypatch.setattr(F, "_MAX_BLOCK_ENTRIES", 100)  # Blocks of 1-2 rows.
+    monkeypatch.setattr(prdc, "_MAX_BLOCK_ENTRIES", 100)  # Blocks of 1-2 rows.
     assert precision_recall(real, fake, k=4) == full
 
 
