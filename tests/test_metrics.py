@@ -17,6 +17,7 @@ from tfgan_zoo import callbacks
 from tfgan_zoo import data
 from tfgan_zoo import metrics
 from tfgan_zoo.metrics import extractors
+from tfgan_zoo.metrics import registry
 
 FAST_CLASSIFIER = {"epochs": 1, "min_steps": 60}
 
@@ -73,8 +74,16 @@ def test_mnist_domain_classifier_reaches_98_percent_on_held_out_data(tmp_path):
     np.testing.assert_allclose(again.features_and_logits(x_test[:50])[0], clf.features_and_logits(x_test[:50])[0])
 
 
-def test_domain_classifier_cache_key_follows_the_settings(tmp_path):
-    a = extractors.DomainClassifier.for_dataset("digits", cache=str(tmp_path), **FAST_CLASSIFIER)
+def test_domain_classifier_cache_key_follows_the_settings(tmp_path, capsys):
+    a = extractors.DomainClassifier.for_dataset("digits", cache=str(tmp_path), verbose=2, **FAST_CLASSIFIER)
+    said = capsys.readouterr()
+    assert "Training the digitsclf domain classifier (no cached one): 1617 examples" in said.err
+    assert f"digitsclf held-out accuracy: {100 * a.accuracy:.2f}% on 180 examples" in said.err
+    assert "Epoch 1/3" in said.out  # Keras' progress, a line per epoch.
+    # An explicit image_shape equal to the data's own is the same classifier.
+    same = extractors.DomainClassifier.for_dataset("digits", cache=str(tmp_path), image_shape=(8, 8, 1), verbose=1, **FAST_CLASSIFIER)
+    assert len(os.listdir(tmp_path / "classifiers")) == 2 and same.accuracy == a.accuracy
+    assert "Loaded the cached digitsclf domain classifier" in capsys.readouterr().err
     b = extractors.DomainClassifier.for_dataset("digits", cache=str(tmp_path), image_shape=(16, 16, 1), **FAST_CLASSIFIER)
     assert a.image_shape == (8, 8, 1) and b.image_shape == (16, 16, 1)
     assert len(os.listdir(tmp_path / "classifiers")) == 4  # Two networks, two info files.
@@ -147,6 +156,14 @@ def test_evaluator_caches_real_features(digits_evaluator, tmp_path):
         "digits", metrics=("fid",), num_samples=600, cache=digits_evaluator.cache, classifier_kwargs=FAST_CLASSIFIER
     )
     np.testing.assert_array_equal(twin.real_features()[0], digits_evaluator.real_features()[0])
+    # The data's own shape, passed explicitly, finds the same classifier and statistics.
+    explicit = metrics.Evaluator(
+        "digits", metrics=("fid",), num_samples=600, image_shape=(8, 8, 1), cache=digits_evaluator.cache,
+        classifier_kwargs=FAST_CLASSIFIER,
+    )
+    np.testing.assert_array_equal(explicit.real_features()[0], digits_evaluator.real_features()[0])
+    assert len(os.listdir(os.path.join(digits_evaluator.cache, "stats"))) == 1
+    assert len(os.listdir(os.path.join(digits_evaluator.cache, "classifiers"))) == 2
 
 
 def test_conditional_accuracy(digits_evaluator):
@@ -187,11 +204,76 @@ def test_evaluator_errors():
 
 
 # ----------------------------------------------------------------------
+# The metric table.
+
+
+def test_a_registered_toy_metric_is_named_and_computed_from_the_table(monkeypatch):
+    monkeypatch.setattr(registry, "_METRICS", dict(registry._METRICS))  # Restored afterwards.
+
+    @metrics.register_metric("spread", kind="toy", outputs=("spread", "spread_std"))
+    def _spread(x):
+        """Distance of the points from their centroid."""
+        distances = np.linalg.norm(x.fake - x.fake.mean(axis=0), axis=1)
+        return {"spread": float(distances.mean()), "spread_std": float(distances.std())}
+
+    assert metrics.available_metrics("toy") == ["modes", "mmd", "spread"]
+    assert "spread (Distance of the points from their centroid)" in registry.describe()
+    ev = metrics.Evaluator("ring8", num_samples=1000)  # The defaults now include it.
+    assert ev.metrics == ("modes", "mmd", "spread")
+    assert ev.names() == sorted(
+        ["hq_ring8_1k", "mmd_ring8_1k", "modes_ring8_1k", "spread_ring8_1k", "spread_ring8_1k_std"]
+    )
+    centers, _ = data.toy_modes("ring8")
+    collapsed = np.repeat(centers[:1], 1000, axis=0)
+    assert ev.evaluate_samples(collapsed)["spread_ring8_1k"] == pytest.approx(0.0, abs=1e-6)
+    assert ev.evaluate_real_halves()["spread_ring8_500"] == pytest.approx(0.8, rel=0.05)  # The ring's radius.
+    only = metrics.Evaluator("ring8", metrics=("spread",), num_samples=1000)
+    assert sorted(only.evaluate_samples(collapsed)) == ["spread_ring8_1k", "spread_ring8_1k_std"]
+
+    with pytest.raises(ValueError, match=r"Metric 'spread' is already registered"):
+        metrics.register_metric("spread", kind="toy")(_spread)
+    metrics.register_metric("sloppy", kind="toy", default=False)(lambda x: {"sloppy": 0.0, "extra": 1.0})
+    assert "sloppy" not in metrics.Evaluator("ring8", num_samples=1000).metrics
+    with pytest.raises(RuntimeError, match=r"'sloppy' returned outputs \['extra'\] it did not declare"):
+        metrics.Evaluator("ring8", metrics=("sloppy",), num_samples=1000).evaluate_samples(collapsed)
+
+
+def test_a_registered_conditional_image_metric_gets_features_logits_and_labels(digits_evaluator, monkeypatch):
+    monkeypatch.setattr(registry, "_METRICS", dict(registry._METRICS))
+    seen = {}
+
+    @metrics.register_metric("agree", conditional=True)
+    def _agree(x):
+        """Fraction of samples whose logits pick the requested label."""
+        seen["inputs"] = x
+        if x.labels is None:
+            return {}
+        return {"agree": float(np.mean(x.fake_logits.argmax(axis=1) == x.labels))}
+
+    assert registry.default_metrics("image", conditional=True) == ("fid", "kid", "cs", "pr", "cacc", "agree")
+    assert "agree" not in registry.default_metrics("image")
+    ev = metrics.Evaluator(
+        "digits", metrics=("fid", "agree"), num_samples=600, cache=digits_evaluator.cache,
+        classifier_kwargs=FAST_CLASSIFIER,
+    )
+    assert ev.names() == ["fid_digitsclf_600"]
+    assert ev.names(conditional=True) == ["agree_digitsclf_600", "fid_digitsclf_600"]
+    images, labels = data.load_arrays("digits")
+    results = ev.evaluate_samples(images[:600], labels[:600])
+    inputs = seen["inputs"]
+    assert inputs.real.shape == inputs.fake.shape == (600, 128) and inputs.fake_logits.shape == (600, 10)
+    cacc = digits_evaluator.evaluate_samples(images[:600], labels[:600])["cacc_digitsclf_600"]
+    assert results["agree_digitsclf_600"] == cacc
+    assert set(ev.evaluate_samples(images[:600])) == {"fid_digitsclf_600"}  # No labels: only the others.
+
+
+# ----------------------------------------------------------------------
 # MetricsCallback.
 
 
 def test_metrics_callback_logs_to_history_and_tensorboard(tmp_path):
-    model = tiny_model("vanilla_gan", image_shape=(2,))
+    # Built directly (not with tiny_model): a 2-D model for the toy points.
+    model = tfgan_zoo.create("vanilla_gan", image_shape=(2,), latent_dim=8, width=16, seed=0)
     points, _ = data.load_arrays("ring8", "train[:5%]")
     evaluator = metrics.Evaluator("ring8", num_samples=400)
     cb = callbacks.MetricsCallback(evaluator, every=2, log_dir=str(tmp_path / "tb"))
@@ -229,6 +311,9 @@ def test_evaluate_launcher(tmp_path):
         ],
         "real": ["--real", "--dataset=ring8", "--num_samples=1000", f"--results={tmp_path / 'real.jsonl'}"],
         "missing": ["--model_path=/no/model.keras", "--dataset=digits"],
+        "bad_metrics": ["--real", "--dataset=digits", "--metrics=notjson"],
+        "bad_int": ["--real", "--num_samples=abc"],
+        "help": ["--help"],
     }
     # Independent runs, two at a time: each pays a TensorFlow import.
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
@@ -237,7 +322,12 @@ def test_evaluate_launcher(tmp_path):
 
     first = procs["model"]
     assert first.returncode == 0, first.stderr[-3000:]
-    lines = [json.loads(line) for line in first.stdout.splitlines() if line.startswith("{")]
+    # No cached classifier: it says it trains one, shows progress, reports the accuracy;
+    # all of that on stderr, so stdout holds only the JSON lines.
+    assert "Training the digitsclf domain classifier (no cached one)" in first.stderr
+    assert "Epoch 1/" in first.stderr and "digitsclf held-out accuracy: " in first.stderr
+    assert first.stdout.strip() and all(line.startswith("{") for line in first.stdout.splitlines())
+    lines = [json.loads(line) for line in first.stdout.splitlines()]
     names = {line["metric"] for line in lines}
     assert names == {"fid_digitsclf_300", "cs_digitsclf_300", "cs_digitsclf_300_std", "cacc_digitsclf_300"}
     assert all(line["dataset"] == "digits" and line["model_path"] == path for line in lines)
@@ -248,3 +338,23 @@ def test_evaluate_launcher(tmp_path):
     assert real.returncode == 0 and '"modes_ring8_500"' in real.stdout, real.stderr[-3000:]
     bad = procs["missing"]
     assert bad.returncode == 2 and "Received: model_path='/no/model.keras'" in bad.stderr, bad.stderr[-3000:]
+
+    def error_lines(proc):
+        return [line for line in proc.stderr.splitlines() if "error" in line.lower() and "cuInit" not in line]
+
+    # Each error once (no absl "E" line repeating it), naming the flag and value; exit code 2.
+    assert error_lines(bad) == [
+        "error: --model_path=/no/model.keras: No .keras file at /no/model.keras. "
+        "Received: model_path='/no/model.keras'"
+    ]
+    bad_metrics = procs["bad_metrics"]
+    assert bad_metrics.returncode == 2 and error_lines(bad_metrics) == [
+        "error: --metrics=notjson: Unknown metric(s) ['notjson'] for digits. "
+        "Valid metrics: ['fid', 'kid', 'cs', 'pr', 'cacc']. Received: metrics=['notjson']"
+    ], bad_metrics.stderr[-3000:]
+    bad_int = procs["bad_int"]
+    assert bad_int.returncode == 2 and error_lines(bad_int) == [
+        "error: flag --num_samples=abc: invalid literal for int() with base 10: 'abc'"
+    ], bad_int.stderr[-3000:]
+    # The --metrics help is the table's.
+    assert " ".join(registry.describe().split()) in " ".join(procs["help"].stdout.split())

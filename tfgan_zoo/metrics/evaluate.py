@@ -9,15 +9,9 @@ state their protocol: `<metric>_<extractor>_<count>`, e.g.
 `fid_mnistclf_10k` (FID in the MNIST classifier's feature space, 10,000
 real and 10,000 generated samples) or `kid_inception_5k`.
 
-| metric | names | what |
-|---|---|---|
-| `fid` | `fid_*` | Frechet distance of the features |
-| `kid` | `kid_*`, `kid_*_std` | kernel distance (KID), mean and std over subsets |
-| `cs` | `cs_*`, `cs_*_std` | classifier (Inception-style) score from the logits |
-| `pr` | `precision_*`, `recall_*`, `density_*`, `coverage_*` | k-NN manifold precision/recall, density/coverage |
-| `cacc` | `cacc_*` | conditional accuracy: the classifier agrees with the requested label (conditional models) |
-| `modes` | `modes_*`, `hq_*` | toy data (`ring8`, `grid25`): modes covered, high-quality fraction |
-| `mmd` | `mmd_*` | toy data: RBF-kernel MMD^2 on the points |
+The metrics (`fid`, `kid`, `cs`, `pr`, `cacc` on images; `modes`, `mmd` on
+the toy data) and the names they report come from one table,
+`tfgan_zoo.metrics.registry`; `registry.register_metric` adds one.
 
 Example:
 
@@ -39,16 +33,11 @@ import numpy as np
 
 from tfgan_zoo import data as data_lib
 from tfgan_zoo import fileio
-from tfgan_zoo.metrics import functions
-from tfgan_zoo.metrics import toy
+from tfgan_zoo.metrics import registry
 from tfgan_zoo.metrics.extractors import DomainClassifier
 from tfgan_zoo.metrics.extractors import InceptionExtractor
 from tfgan_zoo.metrics.extractors import cache_dir
 from tfgan_zoo.metrics.extractors import spec_key
-
-IMAGE_METRICS = ("fid", "kid", "cs", "pr", "cacc")
-TOY_METRICS = ("modes", "mmd")
-DEFAULT_IMAGE_METRICS = ("fid", "kid", "cs", "pr")
 
 
 def count_tag(n):
@@ -63,7 +52,8 @@ class Evaluator:
         dataset: a dataset spec (`tfgan_zoo.data`). Image datasets use a
             feature extractor; the toy sets (`ring8`, `grid25`) are scored on
             the points.
-        metrics: names from `IMAGE_METRICS` or `TOY_METRICS`.
+        metrics: keys of `registry` of the dataset's kind (image or toy);
+            default: that kind's defaults.
         num_samples: samples per side; capped at the number of real examples.
         image_shape: the generator's image shape; the real images are
             resized to it (and the domain classifier trained at it).
@@ -95,15 +85,8 @@ class Evaluator:
         self.seed = int(seed)
         self.cache = cache_dir(cache)
         self.toy = data_lib.parse_spec(dataset)[0] == "toy"
-        valid = TOY_METRICS if self.toy else IMAGE_METRICS
-        metrics = tuple(metrics or (TOY_METRICS if self.toy else DEFAULT_IMAGE_METRICS))
-        unknown = [m for m in metrics if m not in valid]
-        if unknown:
-            raise ValueError(
-                f"Unknown metric(s) {unknown} for {dataset}. Valid metrics: {list(valid)}. "
-                f"Received: metrics={list(metrics)}"
-            )
-        self.metrics = metrics
+        self.kind = registry.TOY if self.toy else registry.IMAGE
+        self.metrics = metrics = registry.select_metrics(metrics, self.kind, dataset)
         if int(num_samples) < 2:
             raise ValueError(f"`num_samples` must be at least 2. Received: num_samples={num_samples!r}")
         self.image_shape = None if image_shape is None or self.toy else tuple(int(d) for d in image_shape)
@@ -112,6 +95,7 @@ class Evaluator:
             self.tag_name = dataset
             self.centers, self.std = data_lib.toy_modes(dataset)
         else:
+            self.centers = self.std = None
             if extractor == "classifier":
                 extractor = DomainClassifier.for_dataset(
                     dataset, self.image_shape, split=split, cache=self.cache, **(classifier_kwargs or {})
@@ -137,26 +121,19 @@ class Evaluator:
 
     def name(self, metric, n=None):
         """The protocol name of `metric` at `n` samples (default: `num_samples`)."""
-        return f"{metric}_{self.tag_name}_{count_tag(n or self.num_samples)}"
+        return registry.output_name(metric, self.tag_name, count_tag(n or self.num_samples))
 
-    def names(self):
-        """All the metric names `evaluate` returns (for an unconditional model)."""
-        return sorted(self._expand(self.metrics, self.num_samples, conditional=False))
-
-    def _expand(self, metrics, n, conditional):
-        out = []
-        for m in metrics:
-            if m == "pr":
-                out += [self.name(k, n) for k in ("precision", "recall", "density", "coverage")]
-            elif m in ("kid", "cs"):
-                out += [self.name(m, n), self.name(m, n) + "_std"]
-            elif m == "modes":
-                out += [self.name("modes", n), self.name("hq", n)]
-            elif m == "cacc":
-                out += [self.name(m, n)] if conditional else []
-            else:
-                out.append(self.name(m, n))
-        return out
+    def names(self, conditional=False):
+        """All the metric names `evaluate` returns (with `conditional`, for a
+        conditional model: also the conditional metrics such as `cacc`)."""
+        n = count_tag(self.num_samples)
+        metrics = [registry.get_metric(m) for m in self.metrics]
+        return sorted(
+            registry.output_name(out, self.tag_name, n)
+            for metric in metrics
+            if conditional or not metric.conditional
+            for out in metric.outputs
+        )
 
     def real_features(self):
         """`(features, logits, labels)` of `num_samples` real examples, cached.
@@ -172,7 +149,9 @@ class Evaluator:
             self._real = (images[:n].astype(np.float64), None, None if labels is None else labels[:n])
             return self._real
         extractor_id = json.dumps(getattr(self.extractor, "info", {}) or self.extractor.name, sort_keys=True)
-        key = json.dumps([spec_key(self.dataset), self.split, self.image_shape, n, extractor_id])
+        # The loaded shape, so that an explicit image_shape equal to the data's
+        # own shares the cache with image_shape=None.
+        key = json.dumps([spec_key(self.dataset), self.split, list(images.shape[1:]), n, extractor_id])
         digest = hashlib.sha256(key.encode()).hexdigest()[:12]
         path = os.path.join(self.cache, "stats", f"{self.extractor.name}-{digest}.npz")
         if os.path.isfile(path):
@@ -210,33 +189,31 @@ class Evaluator:
         Returns:
             `{name: value}` with protocol names at `len(samples)`.
         """
-        real_features, real_logits, _ = real if real is not None else self.real_features()
-        n = len(samples)
-        results = {}
+        samples = np.asarray(samples)
         if self.toy:
-            points = np.asarray(samples, np.float64).reshape(n, -1)
-            if "modes" in self.metrics:
-                coverage = toy.mode_coverage(points, self.centers, self.std)
-                results[self.name("modes", n)] = coverage["modes_covered"]
-                results[self.name("hq", n)] = coverage["high_quality_fraction"]
-            if "mmd" in self.metrics:
-                results[self.name("mmd", n)] = functions.mmd(real_features[:n], points)
-            return results
-        features, logits = self.extractor.features_and_logits(np.asarray(samples, np.float32))
-        if "fid" in self.metrics:
-            results[self.name("fid", n)] = functions.frechet_distance(real_features, features)
-        if "kid" in self.metrics:
-            mean, std = functions.kernel_distance(real_features, features, seed=self.seed)
-            results[self.name("kid", n)], results[self.name("kid", n) + "_std"] = mean, std
-        if "cs" in self.metrics and logits is not None:
-            mean, std = functions.classifier_score(logits, splits=10 if n >= 100 else 1)
-            results[self.name("cs", n)], results[self.name("cs", n) + "_std"] = mean, std
-        if "pr" in self.metrics:
-            pr = functions.precision_recall(real_features, features, k=3)
-            for key, value in pr.items():
-                results[self.name(key, n)] = value
-        if "cacc" in self.metrics and labels is not None and logits is not None:
-            results[self.name("cacc", n)] = float(np.mean(np.argmax(logits, axis=1) == np.asarray(labels)))
+            features, logits = samples.astype(np.float64).reshape(len(samples), -1), None
+        else:
+            features, logits = self.extractor.features_and_logits(samples.astype(np.float32))
+        return self._score(features, logits, labels, real if real is not None else self.real_features())
+
+    def _score(self, features, logits, labels, real):
+        """Every metric of `self.metrics`, from the table, on extracted features."""
+        real_features, real_logits, _ = real
+        inputs = registry.MetricInputs(
+            real=real_features,
+            fake=features,
+            real_logits=real_logits,
+            fake_logits=logits,
+            labels=labels,
+            seed=self.seed,
+            centers=self.centers,
+            std=self.std,
+        )
+        n = count_tag(len(features))
+        results = {}
+        for key in self.metrics:
+            for out, value in registry.compute(key, inputs).items():
+                results[registry.output_name(out, self.tag_name, n)] = value
         return results
 
     def evaluate(self, generator, batch_size=500):
@@ -260,31 +237,12 @@ class Evaluator:
     def evaluate_real_halves(self):
         """The ceiling: two disjoint halves of the real data scored against
         each other (names at `num_samples // 2`)."""
-        features, logits, labels = self.real_features()
-        images, _ = self._real_arrays()
+        features, logits, _ = self.real_features()
         half = self.num_samples // 2
-        if self.toy:
-            real = (features[:half], None, None)
-            return self.evaluate_samples(images[half : 2 * half], real=real)
-        real = (features[:half], None if logits is None else logits[:half], None)
+
+        def part(array, lo, hi):
+            return None if array is None else array[lo:hi]
+
         # The second half's features are already extracted: score them directly.
-        return self._score_features(features[half : 2 * half], None if logits is None else logits[half : 2 * half], real)
-
-    def _score_features(self, features, logits, real):
-        """`evaluate_samples` on features that are already extracted."""
-        extractor = self.extractor
-        try:
-            self.extractor = _Precomputed(extractor.name, features, logits)
-            return self.evaluate_samples(features, real=real)
-        finally:
-            self.extractor = extractor
-
-
-class _Precomputed:
-    """An extractor that returns given features (for real-vs-real scores)."""
-
-    def __init__(self, name, features, logits):
-        self.name, self._features, self._logits = name, features, logits
-
-    def features_and_logits(self, images):
-        return self._features, self._logits
+        first = (features[:half], part(logits, 0, half), None)
+        return self._score(features[half : 2 * half], part(logits, half, 2 * half), None, first)

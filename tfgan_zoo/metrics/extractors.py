@@ -17,6 +17,8 @@ import hashlib
 import json
 import os
 import re
+import sys
+import time
 
 import keras
 import numpy as np
@@ -55,6 +57,15 @@ def spec_key(spec):
     if kind in ("idx", "folder"):
         return f"{kind}:{os.path.abspath(arg)}"
     return spec
+
+
+def _say(verbose, message):
+    if verbose:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _percent(accuracy):
+    return "n/a" if accuracy is None else f"{100 * accuracy:.2f}%"
 
 
 def _batched(fn, images, batch_size):
@@ -145,11 +156,19 @@ class DomainClassifier:
             min_steps: train at least this many steps (more epochs on small
                 datasets such as `digits`).
             cache: the cache directory (see `cache_dir`).
-            verbose: Keras verbosity while training.
+            verbose: 0 is silent; otherwise it says on stderr whether it
+                loads a cached classifier or trains one, shows Keras'
+                training progress with this verbosity (1: a bar, 2: a line
+                per epoch) and reports the held-out accuracy.
+
+        The cache key holds these settings, with `image_shape` resolved to
+        the data's own shape when it is not given, so an explicit shape
+        equal to the data's finds the same classifier.
         """
         image_shape = tuple(int(d) for d in image_shape) if image_shape else None
+        key_shape = list(image_shape or data_lib.info(spec, split).image_shape)
         key = json.dumps(
-            [CLASSIFIER_VERSION, spec_key(spec), split, image_shape, holdout, epochs, batch_size, min_steps, seed]
+            [CLASSIFIER_VERSION, spec_key(spec), split, key_shape, holdout, epochs, batch_size, min_steps, seed]
         )
         digest = hashlib.sha256(key.encode()).hexdigest()[:12]
         name = f"{dataset_slug(spec)}clf"
@@ -158,6 +177,8 @@ class DomainClassifier:
         if os.path.isfile(path) and os.path.isfile(meta_path):
             with open(meta_path) as f:
                 info = json.load(f)
+            accuracy = _percent(info["accuracy"])
+            _say(verbose, f"Loaded the cached {name} domain classifier ({accuracy} held-out accuracy) from {path}")
             return cls(keras.saving.load_model(path), name, info["accuracy"], info)
         cut = int(round(100 * (1 - holdout)))
         x_train, y_train = data_lib.load_arrays(spec, f"{split}[:{cut}%]", image_shape)
@@ -181,11 +202,22 @@ class DomainClassifier:
             .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
             .batch(batch_size)
         )
+        _say(
+            verbose,
+            f"Training the {name} domain classifier (no cached one): {len(x_train)} examples of {spec} "
+            f"at {tuple(x_train.shape[1:])}, {epochs} epochs, {len(x_test)} held out; it will be cached at {path}",
+        )
+        start = time.time()
         trainer.fit(train_ds, epochs=epochs, verbose=verbose)
         accuracy = None
         if len(x_test):
             _, logits = _batched(lambda x: network(x, training=False), x_test, 512)
             accuracy = float(np.mean(logits.argmax(axis=1) == y_test))
+        _say(
+            verbose,
+            f"{name} held-out accuracy: {_percent(accuracy)} on {len(x_test)} examples "
+            f"(trained in {time.time() - start:.0f} s)",
+        )
         info = {
             "dataset": spec,
             "split": split,

@@ -1,0 +1,234 @@
+"""The metric table: every metric is one registered function.
+
+Like StyleGAN2-ADA's `metric_main`, a metric is a function registered under
+its key; `Evaluator` and `python -m launchers.evaluate` read the table for
+the valid keys, the defaults, the reported names and the computation, so a
+metric is written once, here.
+
+A metric function takes a `MetricInputs` (real and generated features, or
+points for the toy data, and what else a metric may need) and returns
+`{output: value}` for the outputs it declared. It may return fewer (`cs`
+needs logits, `cacc` the requested labels). An output `x` is reported as
+`x_<extractor>_<count>` (`x_std` as `x_<extractor>_<count>_std`), e.g.
+`fid_mnistclf_10k`, `kid_mnistclf_10k_std`.
+
+| key | data | outputs | what |
+|---|---|---|---|
+| `fid` | image | `fid` | Frechet distance of the features |
+| `kid` | image | `kid`, `kid_std` | kernel distance (KID), mean and std over subsets |
+| `cs` | image | `cs`, `cs_std` | classifier (Inception-style) score from the logits |
+| `pr` | image | `precision`, `recall`, `density`, `coverage` | k-NN manifold precision/recall, density/coverage |
+| `cacc` | image | `cacc` | conditional accuracy: the classifier agrees with the requested label (conditional models) |
+| `modes` | toy | `modes`, `hq` | modes covered, high-quality fraction (`ring8`, `grid25`) |
+| `mmd` | toy | `mmd` | RBF-kernel MMD^2 on the points |
+
+Example:
+
+>>> available_metrics("image"), available_metrics("toy")
+(['fid', 'kid', 'cs', 'pr', 'cacc'], ['modes', 'mmd'])
+>>> default_metrics("image"), default_metrics("image", conditional=True)[-1]
+(('fid', 'kid', 'cs', 'pr'), 'cacc')
+>>> output_name("kid_std", "mnistclf", "10k")
+'kid_mnistclf_10k_std'
+"""
+
+import dataclasses
+from typing import Callable
+from typing import Optional
+
+import numpy as np
+
+from tfgan_zoo.metrics import functions
+from tfgan_zoo.metrics import toy
+
+IMAGE = "image"
+TOY = "toy"
+KINDS = (IMAGE, TOY)
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricInputs:
+    """What a metric function receives.
+
+    Attributes:
+        real: real features `[N, d]` (toy data: the real points).
+        real_logits: the real examples' logits, or None.
+        fake: generated features `[n, d]` (toy data: the generated points).
+        fake_logits: the generated samples' logits, or None (no classifier
+            head, e.g. Inception without its top).
+        labels: the labels the samples were generated for, or None.
+        seed: seeds random subsets (KID).
+        centers, std: the toy data's modes (None for images).
+    """
+
+    real: np.ndarray
+    fake: np.ndarray
+    real_logits: Optional[np.ndarray] = None
+    fake_logits: Optional[np.ndarray] = None
+    labels: Optional[np.ndarray] = None
+    seed: int = 0
+    centers: Optional[np.ndarray] = None
+    std: Optional[float] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """One row of the table (see `register_metric`)."""
+
+    key: str
+    fn: Callable[[MetricInputs], dict]
+    kind: str
+    outputs: tuple
+    default: bool
+    conditional: bool
+    description: str
+
+
+_METRICS = {}
+
+
+def register_metric(key, kind=IMAGE, outputs=None, default=True, conditional=False):
+    """Decorator: registers `fn(inputs) -> {output: value}` as metric `key`.
+
+    Args:
+        key: the metric's key, as passed in `Evaluator(metrics=...)` and
+            `--metrics`.
+        kind: `"image"` (features from an extractor) or `"toy"` (the points
+            of `ring8`/`grid25`).
+        outputs: the outputs it reports; default `(key,)`.
+        default: part of the default set for its kind.
+        conditional: only for conditional models (needs requested labels);
+            left out of `Evaluator.names()` and, unless a model is
+            conditional, of the defaults.
+
+    The first line of `fn`'s docstring describes it in `--metrics`' help.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"`kind` must be one of {list(KINDS)}. Received: kind={kind!r}")
+
+    def decorator(fn):
+        description = (fn.__doc__ or key).strip().splitlines()[0].rstrip(".")
+        metric = Metric(key, fn, kind, tuple(outputs or (key,)), default, conditional, description)
+        if _METRICS.setdefault(key, metric) is not metric:
+            raise ValueError(f"Metric {key!r} is already registered. Received: key={key!r}")
+        return fn
+
+    return decorator
+
+
+def get_metric(key):
+    """The `Metric` registered as `key`."""
+    try:
+        return _METRICS[key]
+    except KeyError:
+        raise ValueError(f"Unknown metric {key!r}. Valid metrics: {list(_METRICS)}. Received: key={key!r}") from None
+
+
+def available_metrics(kind=None):
+    """Registered keys (of one kind), in registration order."""
+    return [k for k, m in _METRICS.items() if kind in (None, m.kind)]
+
+
+def default_metrics(kind, conditional=False):
+    """The default keys for `kind` (with the conditional ones for a conditional model)."""
+    return tuple(k for k, m in _METRICS.items() if m.kind == kind and m.default and (conditional or not m.conditional))
+
+
+def select_metrics(metrics, kind, dataset):
+    """`metrics` checked against the keys of `kind` (default: the defaults).
+
+    Raises:
+        ValueError: naming the unknown keys, `dataset` and the valid ones.
+    """
+    if not metrics:
+        return default_metrics(kind)
+    metrics = tuple(metrics)
+    valid = available_metrics(kind)
+    unknown = [m for m in metrics if m not in valid]
+    if unknown:
+        raise ValueError(
+            f"Unknown metric(s) {unknown} for {dataset}. Valid metrics: {valid}. "
+            f"Received: metrics={list(metrics)}"
+        )
+    return metrics
+
+
+def output_name(output, tag, count):
+    """`"fid", "mnistclf", "10k"` -> `fid_mnistclf_10k`; `kid_std` -> `kid_mnistclf_10k_std`."""
+    stem, std = (output[: -len("_std")], "_std") if output.endswith("_std") else (output, "")
+    return f"{stem}_{tag}_{count}{std}"
+
+
+def compute(key, inputs):
+    """Runs metric `key` on `inputs`: `{output: value}` (its declared outputs only)."""
+    metric = get_metric(key)
+    values = dict(metric.fn(inputs))
+    undeclared = sorted(set(values) - set(metric.outputs))
+    if undeclared:
+        raise RuntimeError(
+            f"Metric {key!r} returned outputs {undeclared} it did not declare. "
+            f"Received: outputs={list(metric.outputs)}"
+        )
+    return values
+
+
+def describe():
+    """One line for `--metrics`' help: every key with its description, by kind."""
+    groups = []
+    for kind, label in ((IMAGE, "Images"), (TOY, "Toy data")):
+        keys = [f"{k} ({get_metric(k).description})" for k in available_metrics(kind)]
+        groups.append(f"{label}: " + ", ".join(keys))
+    return "; ".join(groups)
+
+
+# ----------------------------------------------------------------------
+# The metrics.
+
+
+@register_metric("fid")
+def _fid(x):
+    """Frechet distance of the features."""
+    return {"fid": functions.frechet_distance(x.real, x.fake)}
+
+
+@register_metric("kid", outputs=("kid", "kid_std"))
+def _kid(x):
+    """Kernel distance (KID), mean and std over subsets."""
+    mean, std = functions.kernel_distance(x.real, x.fake, seed=x.seed)
+    return {"kid": mean, "kid_std": std}
+
+
+@register_metric("cs", outputs=("cs", "cs_std"))
+def _cs(x):
+    """Classifier (Inception-style) score of the logits."""
+    if x.fake_logits is None:
+        return {}
+    mean, std = functions.classifier_score(x.fake_logits, splits=10 if len(x.fake_logits) >= 100 else 1)
+    return {"cs": mean, "cs_std": std}
+
+
+@register_metric("pr", outputs=("precision", "recall", "density", "coverage"))
+def _pr(x):
+    """k-NN precision, recall, density and coverage."""
+    return functions.precision_recall(x.real, x.fake, k=3)
+
+
+@register_metric("cacc", conditional=True)
+def _cacc(x):
+    """Conditional accuracy: the classifier agrees with the requested label."""
+    if x.labels is None or x.fake_logits is None:
+        return {}
+    return {"cacc": float(np.mean(np.argmax(x.fake_logits, axis=1) == np.asarray(x.labels)))}
+
+
+@register_metric("modes", kind=TOY, outputs=("modes", "hq"))
+def _modes(x):
+    """Modes covered and the high-quality fraction."""
+    coverage = toy.mode_coverage(x.fake, x.centers, x.std)
+    return {"modes": coverage["modes_covered"], "hq": coverage["high_quality_fraction"]}
+
+
+@register_metric("mmd", kind=TOY)
+def _mmd(x):
+    """RBF-kernel MMD^2 of the points."""
+    return {"mmd": functions.mmd(x.real[: len(x.fake)], x.fake)}
