@@ -27,19 +27,12 @@ flags.mark_flag_as_required("model_path")
 
 def generate_grid(model, num_samples, seed, labels=None):
     """`(images, rows)`: the samples to tile and the number of rows."""
-    import numpy as np
+    from tfgan_zoo import sampling
 
-    if model.num_classes is None:
-        if labels:
-            raise ValueError(f"The model is unconditional and takes no labels. Received: labels={labels}")
+    row_labels, rows = sampling.grid_labels(model.num_classes, num_samples, labels)
+    if row_labels is None:
         return model.generate(num_samples=num_samples, seed=seed), None
-    classes = [int(c) for c in labels] if labels else list(range(model.num_classes))
-    bad = [c for c in classes if not 0 <= c < model.num_classes]
-    if bad:
-        raise ValueError(f"Labels must be in [0, {model.num_classes}). Received: labels={bad}")
-    per_row = max(1, num_samples // len(classes))
-    row_labels = np.repeat(np.asarray(classes, np.int32), per_row)
-    return model.generate(labels=row_labels, seed=seed), len(classes)
+    return model.generate(labels=row_labels, seed=seed), rows
 
 
 def main(argv):

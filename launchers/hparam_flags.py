@@ -22,6 +22,10 @@ def _all_hparams():
     for name in tfgan_zoo.available_models():
         for hp, default in tfgan_zoo.model_hparams(name).items():
             table.setdefault(hp, []).append((name, default))
+    # Aliases (`--image_shape` for `--sample_shape`, ...) are flags too.
+    for alias, hp in tfgan_zoo.registry.HPARAM_ALIASES.items():
+        if hp in table:
+            table[alias] = table[hp]
     return table
 
 
@@ -76,6 +80,7 @@ def hparams_from_flags(model_name, flag_values=None):
         for hp in _all_hparams()
         if hp not in SHARED and hp in fv and fv[hp].present and fv[hp].value is not None
     }
+    given = tfgan_zoo.registry.canonical_hparams(given, valid)
     unknown = sorted(set(given) - set(valid))
     if unknown:
         raise ValueError(

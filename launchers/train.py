@@ -95,13 +95,13 @@ def resolve_hparams(model_name, given, data_info, seed):
     hparams = dict(given)
     if "seed" in defaults:
         hparams["seed"] = seed
-    if "image_shape" in defaults and "image_shape" not in hparams and data_info.image_shape:
-        default_shape = tuple(defaults["image_shape"])
+    if "sample_shape" in defaults and "sample_shape" not in hparams and data_info.image_shape:
+        default_shape = tuple(defaults["sample_shape"])
         data_shape = tuple(data_info.image_shape)
         # The model's default resolution, unless the data has other channels
         # or is not made of images (the 2-D toy sets).
         if len(data_shape) != 3 or data_shape[-1] != default_shape[-1]:
-            hparams["image_shape"] = data_shape
+            hparams["sample_shape"] = data_shape
     # A model that is conditional by default (cgan) takes the data's class
     # count; one where conditioning is optional (wgan_gp) stays
     # unconditional unless --num_classes is given.
@@ -186,7 +186,7 @@ def train(argv=None):
     if chief:
         fileio.write_bytes(run_path, json.dumps(run, indent=2).encode())
 
-    image_shape = getattr(model, "image_shape", None)
+    image_shape = model.sample_shape
     # One train step takes d_steps minibatches (one per discriminator step)
     # on every replica. An epoch is `examples // global batch` generator
     # steps, as for d_steps=1; with d_steps > 1 the data repeats so that the

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from helpers import TINY_HPARAMS
+from helpers import tiny_hparams
 from helpers import tiny_model
 
 import tfgan_zoo
@@ -435,7 +435,7 @@ def test_metadata(name, exported):
     with open(os.path.join(path, "assets.extra", export_lib.METADATA_FILE)) as f:
         assert json.load(f) == meta
     assert meta["model"] == name
-    assert meta["latent_dim"] == model.latent_dim == TINY_HPARAMS[name]["latent_dim"]
+    assert meta["latent_dim"] == model.latent_dim == tiny_hparams(name)["latent_dim"]
     assert meta["num_classes"] == model.num_classes
     assert meta["output_shape"] == list(model.sample_shape)
     assert meta["value_range"] == [-1.0, 1.0]
@@ -444,7 +444,7 @@ def test_metadata(name, exported):
     assert meta["metrics"] == {"fid": 12.5, "inception_score": 3.25}
     assert meta["max_samples"] == MAX_SAMPLES
     assert set(meta["signatures"]) == {"serving_default", "sample"}
-    for hp, value in TINY_HPARAMS[name].items():
+    for hp, value in tiny_hparams(name).items():
         want = list(value) if isinstance(value, tuple) else value
         assert meta["hparams"][hp] == want, hp
     assert "generator" not in meta["hparams"] and "discriminator" not in meta["hparams"]

@@ -80,7 +80,7 @@ def test_killed_run_resumes_and_finishes_with_a_complete_export(tmp_path):
         "--model=dcgan",
         "--dataset=digits",
         "--image_shape=8,8,1",
-        "--base_filters=4",
+        "--width=4",
         "--latent_dim=8",
         "--batch_size=32",
         "--epochs=6",

@@ -20,7 +20,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from helpers import TINY_HPARAMS
+from helpers import tiny_hparams
 from helpers import run_module
 
 import tfgan_zoo
@@ -47,8 +47,8 @@ def _flag_value(value):
 
 
 def tiny_flags(name):
-    """`TINY_HPARAMS[name]` as launcher flags (`--image_shape=8,8,1`, ...)."""
-    return [f"--{hp}={_flag_value(v)}" for hp, v in TINY_HPARAMS[name].items() if hp != "seed"]
+    """`tiny_hparams(name)` as launcher flags (`--sample_shape=8,8,1`, ...)."""
+    return [f"--{hp}={_flag_value(v)}" for hp, v in tiny_hparams(name).items() if hp != "seed"]
 
 
 def train_args(name, workdir, export_dir, epochs=EPOCHS, extra=()):
@@ -98,8 +98,8 @@ def _history(workdir):
 
 
 def _expected_grid_shape(name, num_samples=GRID_SAMPLES, padding=1):
-    h, w, c = TINY_HPARAMS[name]["image_shape"]
-    num_classes = TINY_HPARAMS[name].get("num_classes")
+    h, w, c = tiny_hparams(name)["sample_shape"]
+    num_classes = tiny_hparams(name).get("num_classes", tfgan_zoo.model_hparams(name).get("num_classes"))
     if num_classes:
         rows, cols = num_classes, max(1, num_samples // num_classes)
     else:
@@ -243,17 +243,17 @@ def test_train_launcher_end_to_end(name, trained):
         meta = json.load(f)
     assert meta["model"] == name and meta["dataset"] == "digits"
     assert meta["batch_size"] == BATCH and meta["seed"] == 0
-    for hp, value in TINY_HPARAMS[name].items():
+    for hp, value in tiny_hparams(name).items():
         want = list(value) if isinstance(value, tuple) else value
         assert meta["hparams"][hp] == want, hp
 
     # model.keras: the trained model, with the optimizers' state.
     model = _load_keras(os.path.join(workdir, "model.keras"))
     assert type(model).model_name == name
-    assert model.latent_dim == TINY_HPARAMS[name]["latent_dim"]
+    assert model.latent_dim == tiny_hparams(name)["latent_dim"]
     assert int(model.g_optimizer.iterations.numpy()) == EPOCHS * _steps_per_epoch(model)
     out = model.generate(num_samples=5, seed=0)
-    assert out.shape == (5, *TINY_HPARAMS[name]["image_shape"]) and np.all(np.isfinite(out))
+    assert out.shape == (5, *tiny_hparams(name)["sample_shape"]) and np.all(np.isfinite(out))
     # The last grid came from this model and the fixed noise.
     z, labels, rows_ = callbacks_lib.fixed_grid_inputs(model, GRID_SAMPLES, seed=0)
     grid = images_lib.make_grid(model.generate(z=z, labels=labels), rows=rows_)
@@ -388,7 +388,7 @@ def test_unknown_model_lists_available_models(bad_runs):
 
 
 def test_bad_dcgan_image_shape_names_the_value(bad_runs):
-    _assert_clean_error(bad_runs["procs"]["bad_shape"], r"image_shape", r"30,\s*30,\s*1")
+    _assert_clean_error(bad_runs["procs"]["bad_shape"], r"sample_shape", r"30,\s*30,\s*1")
     assert not os.path.exists(os.path.join(bad_runs["root"], "sm"))
 
 

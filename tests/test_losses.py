@@ -249,7 +249,7 @@ def test_every_registered_loss_trains_a_model_by_name():
     import tfgan_zoo
 
     for name in losses.available_losses():
-        gan = tfgan_zoo.create("dcgan", image_shape=(8, 8, 1), base_filters=4, loss=name, seed=0)
+        gan = tfgan_zoo.create("dcgan", sample_shape=(8, 8, 1), width=4, loss=name, seed=0)
         data = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
         history = gan.fit(data, batch_size=8, epochs=1, verbose=0).history
         assert np.isfinite(history["d_loss"][0]) and np.isfinite(history["g_loss"][0]), name

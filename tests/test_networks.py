@@ -28,7 +28,7 @@ def test_dcgan_presets(shape, projection):
 
 @pytest.mark.parametrize("shape", [(8, 8, 1), (16, 16, 3), (56, 56, 1), (128, 128, 3)])
 def test_dcgan_other_square_sides(shape):
-    g = networks.dcgan_generator(shape, latent_dim=4, base_filters=2)
+    g = networks.dcgan_generator(shape, latent_dim=4, width=2)
     assert tuple(g.output.shape) == (None,) + shape
 
 
@@ -64,7 +64,7 @@ def _prev_layer(model, layer):
 @pytest.mark.parametrize("num_classes", [None, 10])
 @pytest.mark.parametrize("shape", [(28, 28, 1), (64, 64, 3)])
 def test_dcgan_generator_rules(shape, num_classes):
-    g = networks.dcgan_generator(shape, latent_dim=16, base_filters=8, num_classes=num_classes)
+    g = networks.dcgan_generator(shape, latent_dim=16, width=8, num_classes=num_classes)
     # Transposed convolutions, all strided; no plain conv or pooling.
     deconvs = _layers(g, L.Conv2DTranspose)
     assert deconvs and all(tuple(d.strides) == (2, 2) for d in deconvs)
@@ -92,7 +92,7 @@ def test_dcgan_generator_rules(shape, num_classes):
 @pytest.mark.parametrize("num_classes", [None, 10])
 @pytest.mark.parametrize("shape", [(28, 28, 1), (64, 64, 3)])
 def test_dcgan_discriminator_rules(shape, num_classes):
-    d = networks.dcgan_discriminator(shape, base_filters=8, num_classes=num_classes)
+    d = networks.dcgan_discriminator(shape, width=8, num_classes=num_classes)
     convs = _layers(d, L.Conv2D)
     assert len(convs) >= 2 and all(tuple(c.strides) == (2, 2) for c in convs)
     assert not _layers(d, (L.Conv2DTranspose, L.MaxPooling2D, L.AveragePooling2D))
@@ -112,9 +112,9 @@ def test_dcgan_discriminator_rules(shape, num_classes):
 
 
 def test_generator_and_discriminator_draw_different_seeded_weights():
-    g = networks.dcgan_generator((28, 28, 1), 8, base_filters=4, seed=3)
-    g2 = networks.dcgan_generator((28, 28, 1), 8, base_filters=4, seed=3)
-    g3 = networks.dcgan_generator((28, 28, 1), 8, base_filters=4, seed=4)
+    g = networks.dcgan_generator((28, 28, 1), 8, width=4, seed=3)
+    g2 = networks.dcgan_generator((28, 28, 1), 8, width=4, seed=3)
+    g3 = networks.dcgan_generator((28, 28, 1), 8, width=4, seed=4)
     for a, b in zip(g.get_weights(), g2.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(g.get_weights()[0], g3.get_weights()[0])
@@ -139,12 +139,12 @@ def test_conditional_generator_depends_on_label():
 
 
 def test_mlp_vectors():
-    g = networks.mlp_generator(3, (2,), hidden_units=(8,), output_activation="linear")
+    g = networks.mlp_generator((2,), 3, hidden_units=(8,), output_activation="linear")
     d = networks.mlp_discriminator((2,), hidden_units=(8,))
     assert tuple(g.output.shape) == (None, 2)
     assert tuple(d.output.shape) == (None, 1)
     with pytest.raises(ValueError, match=r"Received: hidden_units=\(\)"):
-        networks.mlp_generator(3, (2,), hidden_units=())
+        networks.mlp_generator((2,), 3, hidden_units=())
 
 
 def test_unknown_network():

@@ -54,7 +54,7 @@ class EncoderDCGAN(type(tiny_model("dcgan"))):
 
 
 def test_models_with_an_encoder_export_encode_and_reconstruct(tmp_path):
-    model = EncoderDCGAN(image_shape=(8, 8, 1), latent_dim=8, base_filters=4, seed=0)
+    model = EncoderDCGAN(sample_shape=(8, 8, 1), latent_dim=8, width=4, seed=0)
     model.compile()
     path = export_lib.export(model, str(tmp_path / "enc"))
     assert export_lib.read_metadata(path)["signatures"] == ["serving_default", "sample", "encode", "reconstruct"]

@@ -18,8 +18,36 @@ from tfgan_zoo.registry import model_hparams
 from tfgan_zoo.registry import register_model
 from tfgan_zoo.version import __version__
 
+# Imported on first use (`tfgan_zoo.data.load(...)` after `import
+# tfgan_zoo`), so that `import tfgan_zoo` stays as fast as the core.
+_LAZY_SUBMODULES = (
+    "callbacks",
+    "compat",
+    "data",
+    "distribute",
+    "export",
+    "images",
+    "metrics",
+    "regularizers",
+    "sampling",
+    "serving",
+)
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"tfgan_zoo.{name}")
+    raise AttributeError(f"module 'tfgan_zoo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+
 __all__ = [
     "__version__",
+    *_LAZY_SUBMODULES,
     "available_models",
     "create",
     "get_model_class",

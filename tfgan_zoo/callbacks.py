@@ -9,24 +9,20 @@ import numpy as np
 
 from tfgan_zoo import fileio
 from tfgan_zoo import images as images_lib
-from tfgan_zoo import priors
+from tfgan_zoo import compat
+from tfgan_zoo import sampling
 
 
 def fixed_grid_inputs(model, num_samples=64, seed=0):
     """`(z, labels, rows)` for a sample grid that stays fixed over training.
 
     Conditional models get one row per class; others an about-square grid.
+    The same `z` as `model.generate(seed=seed)` draws for these labels.
     """
-    if model.conditional:
-        per_class = max(1, num_samples // model.num_classes)
-        labels = np.repeat(np.arange(model.num_classes), per_class).astype(np.int32)
-        rows = model.num_classes
-    else:
-        labels, rows = None, None
-        per_class = num_samples
-    n = len(labels) if labels is not None else per_class
-    z = model.prior.sample(n, seed=priors.seed_to_stateless(seed)).numpy()
-    return z, labels, rows
+    labels, rows = sampling.grid_labels(model.num_classes, num_samples)
+    n = num_samples if labels is None else len(labels)
+    z, labels = sampling.generator_inputs(model.prior, model.num_classes, n, seed, labels)
+    return z.numpy(), None if labels is None else labels.numpy(), rows
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -119,21 +115,35 @@ class ResumableBackup(keras.callbacks.Callback):
         with open(os.path.join(path, self.STATE)) as f:
             state = json.load(f)
         self.model.load_weights(os.path.join(path, self.WEIGHTS))
+        # The noise streams continue where they were, rather than replaying
+        # the first epoch's z and penalty weights.
+        for name, generator in _seed_generators(self.model).items():
+            if name in state.get("seed_generators", {}):
+                generator.state.assign(np.asarray(state["seed_generators"][name], generator.state.dtype))
         self.restored_epoch = int(state["epoch"])
-        # The same hook keras.callbacks.BackupAndRestore uses: `fit` starts
-        # its epoch loop here.
-        self.model._initial_epoch = self.restored_epoch
+        compat.set_initial_epoch(self.model, self.restored_epoch)
 
     def on_epoch_end(self, epoch, logs=None):
         path = os.path.join(self.write_dir, f"{self.PREFIX}{epoch + 1:06d}")
         with fileio.atomic_path(path, is_dir=True) as tmp:
             os.makedirs(tmp)
             self.model.save_weights(os.path.join(tmp, self.WEIGHTS))
-            state = {"epoch": epoch + 1, "logs": {k: _to_float(v) for k, v in (logs or {}).items()}}
+            state = {
+                "epoch": epoch + 1,
+                "logs": {k: _to_float(v) for k, v in (logs or {}).items()},
+                "seed_generators": {
+                    name: np.asarray(g.state.numpy()).tolist() for name, g in _seed_generators(self.model).items()
+                },
+            }
             with open(os.path.join(tmp, self.STATE), "w") as f:
                 json.dump(state, f)
         for _, old in self.backups(self.write_dir)[: -self.keep]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _seed_generators(model):
+    """`{name: keras.random.SeedGenerator}` of a model (none for plain Keras models)."""
+    return dict(getattr(model, "seed_generators", {}))
 
 
 def _to_float(value):

@@ -32,6 +32,8 @@ import tempfile
 
 import tensorflow as tf
 
+from tfgan_zoo import compat
+
 STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
 _TEMP_DIRS = []
 
@@ -101,7 +103,7 @@ def is_multi_worker(strategy=None):
     strategy = strategy or tf.distribute.get_strategy()
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         return False
-    return bool(strategy.extended._in_multi_worker_mode())
+    return compat.in_multi_worker_mode(strategy)
 
 
 def task():

@@ -31,7 +31,7 @@ never sees a half-written version.
 Example:
 
 >>> import tempfile, tfgan_zoo
->>> gan = tfgan_zoo.create("dcgan", base_filters=8, seed=0)
+>>> gan = tfgan_zoo.create("dcgan", width=8, seed=0)
 >>> path = export(gan, tempfile.mkdtemp())
 >>> os.path.basename(path)
 '1'
@@ -48,7 +48,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import fileio
-from tfgan_zoo import priors
+from tfgan_zoo import sampling
 from tfgan_zoo.version import __version__
 
 METADATA_FILE = "tfgan_zoo.json"
@@ -117,7 +117,7 @@ def _build_archive(model, max_samples):
 
         def sample(num_samples, seed):
             with tf.control_dependencies(check_count(num_samples)):
-                z = prior.sample(num_samples, seed=priors.seed_to_stateless(seed))
+                z, _ = sampling.generator_inputs(prior, None, num_samples, seed)
             return run_generator(z, None)
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec])
@@ -135,7 +135,6 @@ def _build_archive(model, max_samples):
                 return run_generator(tf.identity(z), tf.identity(labels))
 
         def sample(num_samples, seed, labels):
-            stateless = priors.seed_to_stateless(seed)
             n_labels = tf.shape(labels)[0]
             checks = check_count(num_samples) + _check_labels(labels, num_classes)
             checks.append(
@@ -145,10 +144,7 @@ def _build_archive(model, max_samples):
                 )
             )
             with tf.control_dependencies(checks):
-                z = prior.sample(num_samples, seed=stateless)
-                random_labels = tf.random.stateless_uniform(
-                    [num_samples], seed=stateless + 1, minval=0, maxval=num_classes, dtype=tf.int32
-                )
+                z, random_labels = sampling.generator_inputs(prior, num_classes, num_samples, seed)
                 labels = tf.cond(n_labels > 0, lambda: labels, lambda: random_labels)
             return run_generator(z, labels)
 
@@ -352,23 +348,22 @@ class ExportedGenerator:
         return self.num_classes is not None
 
     def generate(self, num_samples=None, z=None, labels=None, seed=0):
-        """Images in [-1, 1] as NumPy, through the exported signatures."""
-        if labels is not None and not self.conditional:
-            raise ValueError(
-                f"This export ({self.metadata['model']}) is unconditional and takes no "
-                f"labels. Received: labels={list(labels)[:10]}"
-            )
-        sig_default = self._loaded.signatures["serving_default"]
+        """Images in [-1, 1] as NumPy, through the exported signatures.
+
+        The arguments are checked as `GAN.generate` checks them
+        (`tfgan_zoo.sampling.check_request`).
+        """
+        n, z, labels = sampling.check_request(self.latent_dim, self.num_classes, num_samples, z, labels)
         if z is not None:
-            inputs = {"z": tf.constant(z, tf.float32)}
+            inputs = {"z": tf.constant(z)}
             if self.conditional:
                 if labels is None:
                     raise ValueError("This export is conditional; pass labels with z. Received: labels=None")
-                inputs["labels"] = tf.constant(labels, tf.int32)
-            return sig_default(**inputs)["images"].numpy()
-        if num_samples is None:
-            num_samples = len(labels) if labels is not None else 64
-        inputs = {"num_samples": tf.constant(int(num_samples), tf.int32), "seed": tf.constant(int(seed), tf.int64)}
+                inputs["labels"] = tf.constant(labels)
+            return self._loaded.signatures["serving_default"](**inputs)["images"].numpy()
+        if isinstance(seed, (bool, float)) or int(seed) != seed:
+            raise ValueError(f"`seed` must be an int. Received: seed={seed!r}")
+        inputs = {"num_samples": tf.constant(n, tf.int32), "seed": tf.constant(int(seed), tf.int64)}
         if self.conditional:
             inputs["labels"] = tf.constant([] if labels is None else labels, tf.int32)
         return self._loaded.signatures["sample"](**inputs)["images"].numpy()

@@ -11,10 +11,43 @@ import keras
 _MODELS = {}
 
 # Constructor arguments that are not hparams: networks passed in by users
-# who bring their own, and `keras.Model` plumbing.
-_NOT_HPARAMS = frozenset(
-    {"self", "generator", "discriminator", "encoder", "name", "dtype", "trainable", "kwargs"}
-)
+# who bring their own (`GAN.network_arguments`), and `keras.Model` plumbing.
+_PLUMBING = frozenset({"self", "name", "dtype", "trainable", "kwargs"})
+
+# Other names users know an hparam by (from papers, TF-GAN, older configs
+# and command lines), and the one name the models use. `canonical_hparams`
+# is the only place that maps them.
+HPARAM_ALIASES = {
+    "n_critic": "d_steps",  # WGAN papers' name for discriminator steps.
+    "base_filters": "width",  # DCGAN's network width.
+    "image_shape": "sample_shape",  # The shape of one sample, images or not.
+}
+
+
+def canonical_hparams(hparams, valid=None):
+    """`hparams` with aliases (`HPARAM_ALIASES`) renamed to the one name.
+
+    Args:
+        hparams: a dict of hparams.
+        valid: the names the model takes; an alias is renamed only when its
+            target is one of them (None: always).
+
+    Example:
+
+    >>> canonical_hparams({"n_critic": 5, "seed": 0})
+    {'seed': 0, 'd_steps': 5}
+    """
+    out = dict(hparams)
+    for alias, name in HPARAM_ALIASES.items():
+        if alias not in out or (valid is not None and name not in valid):
+            continue
+        if name in out:
+            raise ValueError(
+                f"`{alias}` is another name for `{name}`; pass one of them. "
+                f"Received: {alias}={out[alias]!r}, {name}={out[name]!r}"
+            )
+        out[name] = out.pop(alias)
+    return out
 
 
 def register_model(name):
@@ -62,16 +95,16 @@ def model_hparams(name):
 
     Example:
 
-    >>> model_hparams("dcgan")["image_shape"]
+    >>> model_hparams("dcgan")["sample_shape"]
     (28, 28, 1)
     """
     cls = get_model_class(name)
     params = inspect.signature(cls.__init__).parameters
+    skip = _PLUMBING | set(getattr(cls, "network_arguments", ()))
     return {
         p.name: p.default
         for p in params.values()
-        if p.name not in _NOT_HPARAMS
-        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        if p.name not in skip and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     }
 
 
@@ -95,6 +128,7 @@ def create(name, compile=True, **hparams):
     """
     cls = get_model_class(name)
     valid = model_hparams(name)
+    hparams = canonical_hparams(hparams, valid)
     unknown = sorted(set(hparams) - set(valid))
     if unknown:
         raise ValueError(

@@ -1,15 +1,28 @@
 """GAN variants. Importing this package registers every variant.
 
-A new variant is one new module here, imported below, whose class carries
-`@register_model("name")`.
+A new variant is one new module in this package (or a family folder such
+as `critics/`) whose class carries `@register_model("name")`: every module
+here is imported below, so nothing else needs to list it.
 """
 
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.cgan import CGAN
-from tfgan_zoo.models.cramer_gan import CramerGAN
-from tfgan_zoo.models.dcgan import DCGAN
-from tfgan_zoo.models.vanilla_gan import VanillaGAN
-from tfgan_zoo.models.wgan import WGAN
-from tfgan_zoo.models.wgan_gp import WGANGP
+import importlib
+import pkgutil
 
-__all__ = ["CGAN", "CramerGAN", "DCGAN", "GAN", "VanillaGAN", "WGAN", "WGANGP"]
+from tfgan_zoo import registry
+from tfgan_zoo.models.base import GAN
+
+# Modules that hold no variant.
+_SUPPORT = {"base", "batches", "construction", "hparams", "optimizers", "replicas"}
+
+
+def _import_variants():
+    for info in pkgutil.walk_packages(__path__, prefix=__name__ + "."):
+        if info.name.rsplit(".", 1)[-1] not in _SUPPORT:
+            importlib.import_module(info.name)
+
+
+_import_variants()
+# Each registered class by its class name: `tfgan_zoo.models.DCGAN`.
+globals().update({cls.__name__: cls for cls in map(registry.get_model_class, registry.available_models())})
+
+__all__ = ["GAN"] + sorted(cls.__name__ for cls in map(registry.get_model_class, registry.available_models()))

@@ -1,9 +1,8 @@
 """Conditional GAN (Mirza & Osindero 2014, "Conditional Generative
 Adversarial Nets")."""
 
-from tfgan_zoo import networks
 from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.base import build_networks
+from tfgan_zoo.models.construction import build_networks
 from tfgan_zoo.registry import register_model
 
 
@@ -17,7 +16,7 @@ class CGAN(GAN):
     `generate(labels=[...])` gives the requested classes.
 
     Args:
-        image_shape: shape of one sample.
+        sample_shape: shape of one sample (alias `image_shape`).
         num_classes: number of classes.
         latent_dim: size of `z` (paper: 100).
         network: `"dcgan"` (convolutional, the default: on MNIST it draws the
@@ -37,14 +36,14 @@ class CGAN(GAN):
     Example:
 
     >>> import tfgan_zoo
-    >>> gan = tfgan_zoo.create("cgan", image_shape=(8, 8, 1), width=4, seed=0)
+    >>> gan = tfgan_zoo.create("cgan", sample_shape=(8, 8, 1), width=4, seed=0)
     >>> gan.generate(labels=[0, 1, 9], seed=0).shape
     (3, 8, 8, 1)
     """
 
     def __init__(
         self,
-        image_shape=(28, 28, 1),
+        sample_shape=(28, 28, 1),
         num_classes=10,
         latent_dim=100,
         network="dcgan",
@@ -63,7 +62,7 @@ class CGAN(GAN):
             generator,
             discriminator,
             network,
-            image_shape,
+            sample_shape,
             latent_dim,
             num_classes=num_classes,
             width=width,
@@ -82,7 +81,3 @@ class CGAN(GAN):
             seed=seed,
             **kwargs,
         )
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.network = network
-        self.width = width
-        self.synchronized_bn = bool(synchronized_bn)

@@ -1,9 +1,8 @@
 """DCGAN (Radford, Metz & Chintala 2015, "Unsupervised Representation
 Learning with Deep Convolutional Generative Adversarial Networks")."""
 
-from tfgan_zoo import networks
 from tfgan_zoo.models.base import GAN
-from tfgan_zoo.networks import dcgan as dcgan_networks
+from tfgan_zoo.models.construction import build_networks
 from tfgan_zoo.registry import register_model
 
 
@@ -17,9 +16,10 @@ class DCGAN(GAN):
     for both networks, as in the paper.
 
     Args:
-        image_shape: `(side, side, channels)`.
+        sample_shape: `(side, side, channels)` (alias `image_shape`).
         latent_dim: size of `z` (paper: 100).
-        base_filters: network width; `None` takes the preset.
+        width: network width, the filters of the widest-resolution layer
+            (alias `base_filters`); `None` takes the preset.
         kernel_size: convolution kernel size (paper: 5).
         loss: adversarial loss name (default: non-saturating).
         d_steps: discriminator steps per generator step.
@@ -34,16 +34,16 @@ class DCGAN(GAN):
     Example:
 
     >>> import tfgan_zoo
-    >>> gan = tfgan_zoo.create("dcgan", image_shape=(32, 32, 3), base_filters=8)
+    >>> gan = tfgan_zoo.create("dcgan", sample_shape=(32, 32, 3), width=8)
     >>> gan.generate(2, seed=0).shape
     (2, 32, 32, 3)
     """
 
     def __init__(
         self,
-        image_shape=(28, 28, 1),
+        sample_shape=(28, 28, 1),
         latent_dim=100,
-        base_filters=None,
+        width=None,
         kernel_size=5,
         loss="non_saturating",
         d_steps=1,
@@ -55,27 +55,17 @@ class DCGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        image_shape = tuple(int(d) for d in image_shape)
-        dcgan_networks.spatial_plan(image_shape)  # Validates the shape.
-        if base_filters is None:
-            base_filters = dcgan_networks.default_base_filters(image_shape)
-        if generator is None:
-            generator = networks.dcgan_generator(
-                image_shape,
-                latent_dim,
-                base_filters,
-                kernel_size,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-            )
-        if discriminator is None:
-            discriminator = networks.dcgan_discriminator(
-                image_shape,
-                base_filters,
-                kernel_size,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-            )
+        generator, discriminator = build_networks(
+            generator,
+            discriminator,
+            "dcgan",
+            sample_shape,
+            latent_dim,
+            width=width,
+            kernel_size=kernel_size,
+            seed=seed,
+            synchronized_bn=synchronized_bn,
+        )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -87,7 +77,3 @@ class DCGAN(GAN):
             seed=seed,
             **kwargs,
         )
-        self.image_shape = image_shape
-        self.base_filters = int(base_filters)
-        self.kernel_size = int(kernel_size)
-        self.synchronized_bn = bool(synchronized_bn)

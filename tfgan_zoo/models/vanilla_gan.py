@@ -3,7 +3,7 @@
 import keras
 
 from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.base import build_networks
+from tfgan_zoo.models.construction import build_networks
 from tfgan_zoo.registry import register_model
 
 OPTIMIZERS = ("adam", "sgd")
@@ -18,7 +18,7 @@ class VanillaGAN(GAN):
     `batch_size * d_steps`.
 
     Args:
-        image_shape: shape of one sample, e.g. `(28, 28, 1)` or `(2,)`.
+        sample_shape: shape of one sample, e.g. `(28, 28, 1)` or `(2,)`.
         latent_dim: size of `z`.
         width: hidden width `w`: generator layers `(w, 2w)`, discriminator
             layers `(2w, w)`.
@@ -36,18 +36,16 @@ class VanillaGAN(GAN):
     Example:
 
     >>> import numpy as np, tfgan_zoo
-    >>> gan = tfgan_zoo.create("vanilla_gan", image_shape=(2,), width=8, seed=0)
+    >>> gan = tfgan_zoo.create("vanilla_gan", sample_shape=(2,), width=8, seed=0)
     >>> data = np.random.default_rng(0).uniform(-1, 1, (64, 2)).astype("float32")
     >>> _ = gan.fit(data, batch_size=32, epochs=1, verbose=0)
     >>> gan.generate(4, seed=0).shape
     (4, 2)
     """
 
-    config_attributes = {**GAN.config_attributes, "optimizer": "optimizer_type"}
-
     def __init__(
         self,
-        image_shape=(28, 28, 1),
+        sample_shape=(28, 28, 1),
         latent_dim=100,
         width=256,
         loss="non_saturating",
@@ -71,7 +69,7 @@ class VanillaGAN(GAN):
                 f"'non_saturating'. Received: loss={loss!r}"
             )
         generator, discriminator = build_networks(
-            generator, discriminator, "mlp", image_shape, latent_dim, width=width, seed=seed
+            generator, discriminator, "mlp", sample_shape, latent_dim, width=width, seed=seed
         )
         super().__init__(
             generator=generator,
@@ -84,12 +82,10 @@ class VanillaGAN(GAN):
             seed=seed,
             **kwargs,
         )
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.width = int(width)
-        self.optimizer_type = optimizer
+        self._sgd = optimizer == "sgd"
 
     def default_optimizers(self):
-        if self.optimizer_type == "sgd":
+        if self._sgd:
             return (
                 keras.optimizers.SGD(0.01, momentum=0.5),
                 keras.optimizers.SGD(0.01, momentum=0.5),

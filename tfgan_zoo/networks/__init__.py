@@ -19,6 +19,7 @@ def build_pair(
     latent_dim,
     num_classes=None,
     width=None,
+    kernel_size=5,
     seed=None,
     synchronized_bn=False,
     critic_norm="batch",
@@ -32,8 +33,10 @@ def build_pair(
         latent_dim: size of `z`.
         num_classes: makes both networks conditional on integer labels.
         width: `"mlp"`: hidden width `w`, giving a generator `(w, 2w)` and a
-            discriminator `(2w, w)` (default 256). `"dcgan"`: `base_filters`
-            (default: the preset for `sample_shape`).
+            discriminator `(2w, w)` (default 256). `"dcgan"`: the filters of
+            the widest-resolution layer (default: the preset for
+            `sample_shape`).
+        kernel_size: `"dcgan"` convolution kernel size.
         seed: seeds the weight initialisers.
         synchronized_bn: batch norm statistics over all replicas (networks
             that have batch norm).
@@ -50,34 +53,20 @@ def build_pair(
     >>> tuple(g.output.shape), tuple(d.output.shape)
     ((None, 8, 8, 1), (None, 1))
     """
+    if width is not None and (isinstance(width, bool) or int(width) != width or int(width) < 1):
+        raise ValueError(f"`width` must be a positive int or None. Received: width={width!r}")
     if network == "mlp":
         w = int(width or 256)
         return (
-            mlp_generator(
-                latent_dim, sample_shape, (w, 2 * w), num_classes, seed=seed
-            ),
-            mlp_discriminator(
-                sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim
-            ),
+            mlp_generator(sample_shape, latent_dim, (w, 2 * w), num_classes, seed=seed),
+            mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim),
         )
     if network == "dcgan":
+        common = dict(num_classes=num_classes, seed=seed, synchronized_bn=synchronized_bn)
         return (
-            dcgan_generator(
-                sample_shape,
-                latent_dim,
-                width,
-                num_classes=num_classes,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-            ),
+            dcgan_generator(sample_shape, latent_dim, width, kernel_size, **common),
             dcgan_discriminator(
-                sample_shape,
-                width,
-                num_classes=num_classes,
-                seed=seed,
-                synchronized_bn=synchronized_bn,
-                norm=critic_norm,
-                output_dim=output_dim,
+                sample_shape, width, kernel_size, norm=critic_norm, output_dim=output_dim, **common
             ),
         )
     raise ValueError(

@@ -15,9 +15,9 @@ The architecture rules of the paper, which `tests/test_networks.py` checks:
 
 Square images of side `s * 2**n` with `s` in (4, 7) are supported: the
 generator projects `z` to an `s x s` map and upsamples it `n` times. Presets
-for the common shapes set the width (`base_filters`):
+for the common shapes set the width (`width`):
 
-| image_shape   | projection      | base_filters |
+| sample_shape   | projection      | width |
 |---------------|-----------------|--------------|
 | (28, 28, 1)   | 7x7x128         | 64           |
 | (32, 32, 3)   | 4x4x256         | 64           |
@@ -33,14 +33,14 @@ from tfgan_zoo.networks.layers import latent_input
 from tfgan_zoo.networks.layers import normal_initializer
 
 PRESETS = {
-    (28, 28, 1): {"base_filters": 64},
-    (32, 32, 3): {"base_filters": 64},
-    (64, 64, 3): {"base_filters": 128},
+    (28, 28, 1): {"width": 64},
+    (32, 32, 3): {"width": 64},
+    (64, 64, 3): {"width": 128},
 }
 _START_SIZES = (4, 7)
 
 
-def spatial_plan(image_shape):
+def spatial_plan(sample_shape):
     """Returns `(start_size, num_upsamplings)` for a square image shape.
 
     Raises:
@@ -51,11 +51,11 @@ def spatial_plan(image_shape):
     >>> spatial_plan((28, 28, 1))
     (7, 2)
     """
-    shape = tuple(int(d) for d in image_shape) if image_shape else ()
+    shape = tuple(int(d) for d in sample_shape) if sample_shape else ()
     error = ValueError(
         "DCGAN networks take square images of side s * 2**n, s in "
         f"{_START_SIZES} and n >= 1, as (height, width, channels), e.g. "
-        f"{sorted(PRESETS)}. Received: image_shape={tuple(image_shape) if image_shape else image_shape}"
+        f"{sorted(PRESETS)}. Received: sample_shape={tuple(sample_shape) if sample_shape else sample_shape}"
     )
     if len(shape) != 3 or shape[0] != shape[1] or min(shape) < 1:
         raise error
@@ -68,10 +68,10 @@ def spatial_plan(image_shape):
     raise error
 
 
-def default_base_filters(image_shape):
-    """The preset width for `image_shape`, else 64."""
-    preset = PRESETS.get(tuple(int(d) for d in image_shape), {})
-    return preset.get("base_filters", 64)
+def default_width(sample_shape):
+    """The preset width for `sample_shape`, else 64."""
+    preset = PRESETS.get(tuple(int(d) for d in sample_shape), {})
+    return preset.get("width", 64)
 
 
 def _bn(name, synchronized=False):
@@ -84,9 +84,9 @@ def _bn(name, synchronized=False):
 
 
 def dcgan_generator(
-    image_shape,
+    sample_shape,
     latent_dim=100,
-    base_filters=None,
+    width=None,
     kernel_size=5,
     num_classes=None,
     seed=None,
@@ -96,9 +96,9 @@ def dcgan_generator(
     """DCGAN generator: `z` (and a one-hot label) -> an image in [-1, 1].
 
     Args:
-        image_shape: `(side, side, channels)`, see `spatial_plan`.
+        sample_shape: `(side, side, channels)`, see `spatial_plan`.
         latent_dim: size of `z`.
-        base_filters: width of the last hidden layer; each layer closer to
+        width: width of the last hidden layer; each layer closer to
             `z` doubles it. `None` takes the preset.
         kernel_size: convolution kernel size (the paper used 5).
         num_classes: if set, the generator also takes integer `labels`,
@@ -112,13 +112,13 @@ def dcgan_generator(
 
     Example:
 
-    >>> g = dcgan_generator((28, 28, 1), latent_dim=16, base_filters=8)
+    >>> g = dcgan_generator((28, 28, 1), latent_dim=16, width=8)
     >>> tuple(g.output.shape)
     (None, 28, 28, 1)
     """
-    start, n_up = spatial_plan(image_shape)
-    channels = int(image_shape[-1])
-    filters = int(base_filters or default_base_filters(image_shape))
+    start, n_up = spatial_plan(sample_shape)
+    channels = int(sample_shape[-1])
+    filters = int(width or default_width(sample_shape))
     inputs, h = latent_input(latent_dim, num_classes)
     width = filters * 2 ** (n_up - 1)
     # The projection of z: a matrix multiply, reshaped to a 4-D tensor.
@@ -170,8 +170,8 @@ def _critic_norm(kind, name, synchronized):
 
 
 def dcgan_discriminator(
-    image_shape,
-    base_filters=None,
+    sample_shape,
+    width=None,
     kernel_size=5,
     num_classes=None,
     seed=None,
@@ -183,8 +183,8 @@ def dcgan_discriminator(
     """DCGAN discriminator: an image (and a label) -> one logit.
 
     Args:
-        image_shape: `(side, side, channels)`, see `spatial_plan`.
-        base_filters: width of the first conv layer; each later one doubles.
+        sample_shape: `(side, side, channels)`, see `spatial_plan`.
+        width: width of the first conv layer; each later one doubles.
             `None` takes the preset.
         kernel_size: convolution kernel size.
         num_classes: if set, the discriminator also takes integer `labels`;
@@ -203,16 +203,16 @@ def dcgan_discriminator(
 
     Example:
 
-    >>> d = dcgan_discriminator((28, 28, 1), base_filters=8)
+    >>> d = dcgan_discriminator((28, 28, 1), width=8)
     >>> tuple(d.output.shape)
     (None, 1)
     """
     if norm not in NORMS:
         raise ValueError(f"Unknown norm {norm!r}. Valid: {list(NORMS)}. Received: norm={norm!r}")
-    start, n_down = spatial_plan(image_shape)
-    side = int(image_shape[0])
-    filters = int(base_filters or default_base_filters(image_shape))
-    x = keras.Input(shape=tuple(int(d) for d in image_shape), name="x")
+    start, n_down = spatial_plan(sample_shape)
+    side = int(sample_shape[0])
+    filters = int(width or default_width(sample_shape))
+    x = keras.Input(shape=tuple(int(d) for d in sample_shape), name="x")
     inputs = [x]
     h = x
     if num_classes is not None:

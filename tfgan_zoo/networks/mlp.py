@@ -37,8 +37,8 @@ def _check_shape(sample_shape):
 
 
 def mlp_generator(
-    latent_dim,
     sample_shape,
+    latent_dim,
     hidden_units=(256, 512),
     num_classes=None,
     batch_norm=False,
@@ -49,8 +49,8 @@ def mlp_generator(
     """An MLP generator: `z` (and a one-hot label) -> a sample.
 
     Args:
-        latent_dim: size of `z`.
         sample_shape: shape of one output sample, e.g. `(28, 28, 1)`.
+        latent_dim: size of `z`.
         hidden_units: widths of the hidden ReLU layers.
         num_classes: if set, the generator also takes integer `labels`,
             one-hot encoded and concatenated to `z`.
@@ -64,7 +64,7 @@ def mlp_generator(
 
     Example:
 
-    >>> g = mlp_generator(8, (4, 4, 1), hidden_units=(16,))
+    >>> g = mlp_generator((4, 4, 1), 8, hidden_units=(16,))
     >>> tuple(g.output.shape)
     (None, 4, 4, 1)
     """

@@ -4,17 +4,12 @@ Biased Wasserstein Gradients")."""
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo import networks
-from tfgan_zoo import regularizers
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.base import build_networks
-from tfgan_zoo.models.wgan_gp import check_penalty_critic
-from tfgan_zoo.models.wgan_gp import penalty_critic_optimizers
+from tfgan_zoo.models.critics.base import PenaltyCriticGAN
 from tfgan_zoo.registry import register_model
 
 
 @register_model("cramer_gan")
-class CramerGAN(GAN):
+class CramerGAN(PenaltyCriticGAN):
     """Cramér GAN: the energy distance in a learned feature space.
 
     The critic network is a transformation `h` into `feature_dim`
@@ -27,18 +22,18 @@ class CramerGAN(GAN):
       maximises `f(x_r) - f(x_g)` minus `gp_weight` times the gradient
       penalty of `f` at `x_hat = alpha x_r + (1 - alpha) x_g`.
 
-    No batch norm in the critic (layer norm by default). `n_critic` critic
+    No batch norm in the critic (layer norm by default). `d_steps` critic
     updates per generator update, Adam(1e-4, beta_1=0.5, beta_2=0.9).
     Logged: `surrogate` (`f(x_r) - f(x_g)`) and `gradient_penalty`.
 
     Args:
-        image_shape: shape of one sample.
+        sample_shape: shape of one sample (alias `image_shape`).
         latent_dim: size of `z`.
         network: `"dcgan"` (convolutional critic) or `"mlp"`.
         width: network width (see `tfgan_zoo.networks.build_pair`).
         num_classes: make it class-conditional (like `cgan`).
         feature_dim: output size of the critic transformation `h` (paper: 256).
-        n_critic: critic updates per generator update.
+        d_steps: critic updates per generator update (alias `n_critic`).
         gp_weight: lambda (paper: 10).
         critic_norm: `"layer"` (default) or `"none"` for the DCGAN critic.
         prior: `"normal"` or `"uniform"`.
@@ -50,22 +45,23 @@ class CramerGAN(GAN):
     Example:
 
     >>> import numpy as np, tfgan_zoo
-    >>> gan = tfgan_zoo.create("cramer_gan", image_shape=(8, 8, 1), width=4, seed=0)
+    >>> gan = tfgan_zoo.create("cramer_gan", sample_shape=(8, 8, 1), width=4, seed=0)
     >>> tuple(gan.discriminator.output.shape)
     (None, 256)
     """
 
     logged = ("d_loss", "g_loss", "surrogate", "gradient_penalty")
+    tiny_hparams = {"feature_dim": 8}
 
     def __init__(
         self,
-        image_shape=(28, 28, 1),
+        sample_shape=(28, 28, 1),
         latent_dim=100,
         network="dcgan",
         width=None,
         num_classes=None,
         feature_dim=256,
-        n_critic=5,
+        d_steps=5,
         gp_weight=10.0,
         critic_norm="layer",
         prior="normal",
@@ -75,42 +71,11 @@ class CramerGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        check_penalty_critic(critic_norm, gp_weight)
-        generator, discriminator = build_networks(
-            generator,
-            discriminator,
-            network,
-            image_shape,
-            latent_dim,
-            num_classes=num_classes,
-            width=width,
-            seed=seed,
-            synchronized_bn=synchronized_bn,
-            critic_norm=critic_norm,
-            output_dim=feature_dim,
-        )
         super().__init__(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            loss="wasserstein",  # Unused: the losses below replace it.
-            d_steps=n_critic,
-            prior=prior,
-            seed=seed,
-            **kwargs,
+            sample_shape, latent_dim, network, width, num_classes, d_steps, prior, seed,
+            synchronized_bn, generator, discriminator, gp_weight=gp_weight,
+            critic_norm=critic_norm, output_dim=int(feature_dim), **kwargs,
         )
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.network = network
-        self.width = width
-        self.feature_dim = int(feature_dim)
-        self.n_critic = self.d_steps
-        self.gp_weight = float(gp_weight)
-        self.critic_norm = critic_norm
-        self.synchronized_bn = bool(synchronized_bn)
-
-    def default_optimizers(self):
-        return penalty_critic_optimizers()
 
     def _fakes(self, batch, labels, training):
         fake = self.generate_batch(self.sample_latent(batch), labels, training=training)
@@ -123,11 +88,10 @@ class CramerGAN(GAN):
         h_real = self.discriminate(real, labels, training=training)
         h_fake = self.discriminate(fake, labels, training=training)
         loss = losses.cramer_discriminator_loss(h_real, h_fake, h_fake2, reduction="none")
-        penalty = regularizers.gradient_penalty(
+        penalty = self.penalty(
             lambda x: losses.cramer_critic(self.discriminate(x, labels, training=training), h_fake2),
             real,
             fake,
-            alpha=self.sample_uniform(tf.shape(real)[0]),
         )
         logs = {"surrogate": -tf.reduce_mean(loss), "gradient_penalty": tf.reduce_mean(penalty)}
         return loss + self.gp_weight * penalty, logs

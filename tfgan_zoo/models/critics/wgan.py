@@ -4,31 +4,30 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo import networks
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.base import build_networks
+from tfgan_zoo.models.critics.base import CriticGAN
 from tfgan_zoo.registry import register_model
 
 
 @register_model("wgan")
-class WGAN(GAN):
+class WGAN(CriticGAN):
     """WGAN: a linear critic kept Lipschitz by clipping its weights.
 
-    The critic makes `n_critic` updates per generator update, each on its own
-    minibatch (feed batches of `batch_size * n_critic`); after every critic
-    update all its trainable weights are clipped to `[-clip_value,
-    clip_value]`. Both networks use RMSProp(5e-5), as in the paper. The
-    critic's estimate of the Wasserstein-1 distance, `E[D(x)] - E[D(G(z))]`,
-    is logged as `wasserstein_distance`: it should fall as the samples
-    improve.
+    The critic makes `d_steps` (the paper's `n_critic`) updates per
+    generator update, each on its own minibatch (feed batches of
+    `batch_size * d_steps`); after every critic update all its trainable
+    weights are clipped to `[-clip_value, clip_value]`. Both networks use
+    RMSProp(5e-5), as in the paper. The critic's estimate of the
+    Wasserstein-1 distance, `E[D(x)] - E[D(G(z))]`, is logged as
+    `wasserstein_distance`: it should fall as the samples improve.
 
     Args:
-        image_shape: shape of one sample.
+        sample_shape: shape of one sample (alias `image_shape`).
         latent_dim: size of `z`.
         network: `"dcgan"` (the paper's critic, with batch norm) or `"mlp"`.
         width: network width (see `tfgan_zoo.networks.build_pair`).
         num_classes: make it class-conditional (like `cgan`).
-        n_critic: critic updates per generator update (paper: 5).
+        d_steps: critic updates per generator update (alias `n_critic`;
+            paper: 5).
         clip_value: the clipping bound c (paper: 0.01).
         prior: `"normal"` or `"uniform"`.
         seed: seeds weights and noise.
@@ -38,7 +37,7 @@ class WGAN(GAN):
     Example:
 
     >>> import numpy as np, tfgan_zoo
-    >>> gan = tfgan_zoo.create("wgan", image_shape=(8, 8, 1), width=4, seed=0)
+    >>> gan = tfgan_zoo.create("wgan", sample_shape=(8, 8, 1), width=4, seed=0)
     >>> x = np.random.default_rng(0).uniform(-1, 1, (20, 8, 8, 1)).astype("float32")
     >>> _ = gan.fit(x, batch_size=10, epochs=1, verbose=0)
     >>> int(gan.d_optimizer.iterations), int(gan.g_optimizer.iterations)
@@ -51,12 +50,12 @@ class WGAN(GAN):
 
     def __init__(
         self,
-        image_shape=(28, 28, 1),
+        sample_shape=(28, 28, 1),
         latent_dim=100,
         network="dcgan",
         width=None,
         num_classes=None,
-        n_critic=5,
+        d_steps=5,
         clip_value=0.01,
         prior="normal",
         seed=None,
@@ -67,34 +66,11 @@ class WGAN(GAN):
     ):
         if not float(clip_value) > 0:
             raise ValueError(f"`clip_value` must be positive. Received: clip_value={clip_value!r}")
-        generator, discriminator = build_networks(
-            generator,
-            discriminator,
-            network,
-            image_shape,
-            latent_dim,
-            num_classes=num_classes,
-            width=width,
-            seed=seed,
-            synchronized_bn=synchronized_bn,
-        )
         super().__init__(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            loss="wasserstein",
-            d_steps=n_critic,
-            prior=prior,
-            seed=seed,
-            **kwargs,
+            sample_shape, latent_dim, network, width, num_classes, d_steps, prior, seed,
+            synchronized_bn, generator, discriminator, **kwargs,
         )
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.network = network
-        self.width = width
-        self.n_critic = self.d_steps
         self.clip_value = float(clip_value)
-        self.synchronized_bn = bool(synchronized_bn)
 
     def default_optimizers(self):
         return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)

@@ -1,0 +1,100 @@
+"""Building a GAN's networks and checking what a variant was given.
+
+`build_networks` gives the user's networks where passed, else the
+family's defaults; the `check_*` functions refuse what the base cannot
+train, naming the received value.
+"""
+
+import keras
+
+from tfgan_zoo import losses as losses_lib
+from tfgan_zoo import networks
+
+
+def build_networks(generator, discriminator, network, sample_shape, latent_dim, **options):
+    """The user's networks where given, else `networks.build_pair(network, ...)`.
+
+    `options` go to `tfgan_zoo.networks.build_pair` (`num_classes`, `width`,
+    `kernel_size`, `seed`, `synchronized_bn`, `critic_norm`, `output_dim`).
+    """
+    if generator is None or discriminator is None:
+        g, d = networks.build_pair(network, sample_shape, latent_dim, **options)
+        generator = g if generator is None else generator
+        discriminator = d if discriminator is None else discriminator
+    return generator, discriminator
+
+
+def positive_int(value, name):
+    """`int(value)`, refusing bools, fractions, strings and values < 1."""
+    try:
+        ok = not isinstance(value, bool) and int(value) == value and int(value) >= 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+    return int(value)
+
+
+def check_seed(seed):
+    """None (random) or an int seed; refuses bools, fractions and strings."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int) and not (hasattr(seed, "__index__")):
+        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+    return int(seed)
+
+
+def check_num_classes(num_classes):
+    if num_classes is None:
+        return None
+    if positive_int(num_classes, "num_classes") < 2:
+        raise ValueError(f"`num_classes` must be None or at least 2. Received: num_classes={num_classes!r}")
+    return int(num_classes)
+
+
+def check_label_smoothing(label_smoothing, loss_pair, loss):
+    value = float(label_smoothing)
+    if value and not (loss_pair and losses_lib.supports_label_smoothing(loss_pair)):
+        raise ValueError(f"loss={loss!r} does not take label smoothing. Received: label_smoothing={label_smoothing!r}")
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"`label_smoothing` must be in [0, 1). Received: label_smoothing={label_smoothing!r}")
+    return value
+
+
+def _check_inputs(net, num_classes):
+    want = 2 if num_classes is not None else 1
+    have = len(net.inputs or [])
+    if have != want:
+        kind = (
+            f"conditional (num_classes={num_classes}): inputs [sample, labels]"
+            if want == 2
+            else "unconditional: one input"
+        )
+        raise ValueError(
+            f"The model is {kind}, but `{net.name}` has {have} input(s). "
+            f"Received: {net.name} inputs={[tuple(t.shape) for t in net.inputs or []]}"
+        )
+
+
+def check_networks(generator, discriminator, num_classes, latent_dim):
+    """`(latent_dim, sample_shape)` read off the networks, checked.
+
+    Both must be Keras models with one input (two, `[x, labels]`, when
+    conditional); the generator has one output, and takes `z` of
+    `latent_dim` (default: whatever it takes).
+    """
+    for net, name in ((generator, "generator"), (discriminator, "discriminator")):
+        if not isinstance(net, keras.Model):
+            raise TypeError(f"`{name}` must be a keras.Model. Received: {name}={net!r} of type {type(net).__name__}")
+        _check_inputs(net, num_classes)
+    g_latent = int(generator.inputs[0].shape[-1])
+    latent_dim = g_latent if latent_dim is None else positive_int(latent_dim, "latent_dim")
+    if latent_dim != g_latent:
+        raise ValueError(
+            f"The generator takes z of size {g_latent}, but latent_dim={latent_dim}; pass "
+            f"latent_dim={g_latent} with this generator. Received: latent_dim={latent_dim!r}"
+        )
+    out = generator.outputs
+    if not out or len(out) != 1:
+        raise ValueError(f"The generator must have exactly one output. Received: generator outputs={out!r}")
+    return latent_dim, tuple(int(d) for d in out[0].shape[1:])

@@ -1,0 +1,56 @@
+"""The two optimizers of a GAN: defaults, checks, loss scaling, (de)serialization."""
+
+import keras
+
+
+def default_pair():
+    """Adam(2e-4, beta_1=0.5) for both networks (Radford et al.)."""
+    return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+def resolve(defaults, g_optimizer, d_optimizer, dtype_policy):
+    """`(g_opt, d_opt)`: the given optimizers (instance, name or config), else
+    `defaults`; two distinct objects; wrapped for loss scaling under
+    `mixed_float16`."""
+    default_g, default_d = defaults
+    g_opt = default_g if g_optimizer is None else keras.optimizers.get(g_optimizer)
+    d_opt = default_d if d_optimizer is None else keras.optimizers.get(d_optimizer)
+    if g_opt is d_opt:
+        raise ValueError(
+            "`g_optimizer` and `d_optimizer` must be two optimizer objects; one optimizer "
+            f"cannot train both networks. Received: the same object {g_opt!r} twice"
+        )
+    if dtype_policy.name == "mixed_float16":
+        # float16 gradients underflow without loss scaling; Keras wraps
+        # `optimizer` itself, but not our two.
+        g_opt, d_opt = (
+            opt if isinstance(opt, keras.optimizers.LossScaleOptimizer) else keras.optimizers.LossScaleOptimizer(opt)
+            for opt in (g_opt, d_opt)
+        )
+    return g_opt, d_opt
+
+
+def check_compile_kwargs(kwargs):
+    """Refuses `keras.Model.compile` arguments that a GAN has no use for."""
+    for bad in ("optimizer", "loss", "metrics"):
+        if bad in kwargs:
+            raise ValueError(
+                "GAN models take `g_optimizer` and `d_optimizer`; the loss is the `loss` "
+                f"hparam. Received: {bad}={kwargs[bad]!r}"
+            )
+
+
+def serialize(g_opt, d_opt, compile_kwargs):
+    return {
+        "g_optimizer": keras.optimizers.serialize(g_opt),
+        "d_optimizer": keras.optimizers.serialize(d_opt),
+        **compile_kwargs,
+    }
+
+
+def deserialize(config):
+    """`(g_opt, d_opt, compile_kwargs)` from `serialize` output."""
+    config = dict(config)
+    g_opt = keras.optimizers.deserialize(config.pop("g_optimizer"))
+    d_opt = keras.optimizers.deserialize(config.pop("d_optimizer"))
+    return g_opt, d_opt, config
