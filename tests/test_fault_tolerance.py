@@ -123,3 +123,34 @@ def test_killed_run_resumes_and_finishes_with_a_complete_export(tmp_path):
     assert export_lib.load(str(export_dir / "dcgan")).generate(num_samples=2, seed=0).shape == (2, 8, 8, 1)
     assert not [p for p in os.listdir(export_dir / "dcgan") if p.startswith(".tmp-")]
     assert sorted(os.listdir(workdir / "samples"))[-2:] == ["epoch_0006.png", "latest.png"]
+
+
+class _NoiseAtEpochStart(keras.callbacks.Callback):
+    """Records the training and sampling seed-generator states at each epoch start."""
+
+    def __init__(self):
+        super().__init__()
+        self.states = {}
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.states[epoch] = {n: g.state.numpy().copy() for n, g in self.model.seed_generators.items()}
+
+
+def test_resume_continues_the_noise_stream(tmp_path):
+    x, _ = random_batch(tiny_model("dcgan"), 32)
+    # Uninterrupted: two epochs.
+    straight = _NoiseAtEpochStart()
+    tiny_model("dcgan").fit(x, batch_size=8, epochs=2, verbose=0, callbacks=[straight])
+    # Interrupted after epoch 1 (a new process would build a fresh model),
+    # then resumed from the backup.
+    tiny_model("dcgan").fit(x, batch_size=8, epochs=1, verbose=0, callbacks=[callbacks.ResumableBackup(str(tmp_path))])
+    resumed = _NoiseAtEpochStart()
+    fresh = tiny_model("dcgan")
+    restore = callbacks.ResumableBackup(str(tmp_path))
+    fresh.fit(x, batch_size=8, epochs=2, verbose=0, callbacks=[restore, resumed])
+    assert restore.restored_epoch == 1 and list(resumed.states) == [1]
+    for name in ("train_seed", "sample_seed"):
+        # Epoch 2's noise is not epoch 1's again, and is what the
+        # uninterrupted run drew.
+        np.testing.assert_array_equal(resumed.states[1][name], straight.states[1][name])
+    assert not np.array_equal(resumed.states[1]["train_seed"], straight.states[0]["train_seed"])

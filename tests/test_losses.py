@@ -253,3 +253,10 @@ def test_every_registered_loss_trains_a_model_by_name():
         data = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
         history = gan.fit(data, batch_size=8, epochs=1, verbose=0).history
         assert np.isfinite(history["d_loss"][0]) and np.isfinite(history["g_loss"][0]), name
+
+
+def test_tf_gan_names_are_aliases_of_the_one_name():
+    assert losses.modified_generator_loss is losses.non_saturating_generator_loss
+    assert losses.modified_discriminator_loss is losses.non_saturating_discriminator_loss
+    assert losses.get("modified") is losses.get("non_saturating")
+    assert not hasattr(losses, "register_loss")

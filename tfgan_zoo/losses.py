@@ -1,7 +1,8 @@
 """Adversarial losses, named as in TF-GAN: `<kind>_generator_loss` and
 `<kind>_discriminator_loss`.
 
-Kinds: `minimax` and `modified` (non-saturating) (Goodfellow et al. 2014),
+Kinds: `minimax` and `non_saturating` (TF-GAN's `modified_*`, kept as
+aliases) (Goodfellow et al. 2014),
 `wasserstein` (Arjovsky et al. 2017), `least_squares` (Mao et al. 2017),
 `hinge` (Lim & Ye 2017), the f-GAN family `f_divergence_*` (Nowozin et al.
 2016) and `cramer_*` (Bellemare et al. 2017, on critic features).
@@ -26,7 +27,7 @@ Example:
 >>> import numpy as np
 >>> from tfgan_zoo import losses
 >>> real, fake = np.zeros((4, 1)), np.zeros((4, 1))
->>> round(float(losses.modified_discriminator_loss(real, fake)), 4)  # 2 log 2
+>>> round(float(losses.non_saturating_discriminator_loss(real, fake)), 4)  # 2 log 2
 1.3863
 """
 
@@ -123,7 +124,7 @@ def minimax_generator_loss(fake_logits, reduction="mean"):
     """Generator loss of the minimax game: `log(1 - D(G(z)))`.
 
     It saturates when the discriminator rejects the samples confidently,
-    which is why `modified_generator_loss` is used in practice.
+    which is why `non_saturating_generator_loss` is used in practice.
 
     Example:
 
@@ -135,7 +136,7 @@ def minimax_generator_loss(fake_logits, reduction="mean"):
     return _reduce(_per_example(fake), reduction)
 
 
-def modified_discriminator_loss(
+def non_saturating_discriminator_loss(
     real_logits, fake_logits, label_smoothing=0.0, reduction="mean"
 ):
     """Discriminator loss paired with the non-saturating generator loss.
@@ -145,7 +146,7 @@ def modified_discriminator_loss(
     Example:
 
     >>> import numpy as np
-    >>> round(float(modified_discriminator_loss(np.zeros(2), np.zeros(2))), 4)
+    >>> round(float(non_saturating_discriminator_loss(np.zeros(2), np.zeros(2))), 4)
     1.3863
     """
     return minimax_discriminator_loss(
@@ -156,13 +157,13 @@ def modified_discriminator_loss(
     )
 
 
-def modified_generator_loss(fake_logits, reduction="mean"):
+def non_saturating_generator_loss(fake_logits, reduction="mean"):
     """Non-saturating generator loss: `-log D(G(z))` (Goodfellow et al. 2014).
 
     Example:
 
     >>> import numpy as np
-    >>> round(float(modified_generator_loss(np.zeros(2))), 4)  # -log(1/2)
+    >>> round(float(non_saturating_generator_loss(np.zeros(2))), 4)  # -log(1/2)
     0.6931
     """
     fake = tf.nn.softplus(-_as_float(fake_logits))
@@ -386,7 +387,7 @@ def cramer_discriminator_loss(h_real, h_fake, h_fake2, reduction="mean"):
 
 _LOSS_PAIRS = {
     "minimax": LossPair(minimax_generator_loss, minimax_discriminator_loss),
-    "non_saturating": LossPair(modified_generator_loss, modified_discriminator_loss),
+    "non_saturating": LossPair(non_saturating_generator_loss, non_saturating_discriminator_loss),
     "wasserstein": LossPair(wasserstein_generator_loss, wasserstein_discriminator_loss),
     "least_squares": LossPair(least_squares_generator_loss, least_squares_discriminator_loss),
     "hinge": LossPair(hinge_generator_loss, hinge_discriminator_loss),
@@ -394,21 +395,14 @@ _LOSS_PAIRS = {
 }
 _ALIASES = {"modified": "non_saturating"}
 
+# TF-GAN's names for the non-saturating pair ("modified" minimax).
+modified_generator_loss = non_saturating_generator_loss
+modified_discriminator_loss = non_saturating_discriminator_loss
+
 
 def available_losses():
     """Names accepted by `get` and by the models' `loss` hparam."""
     return sorted(_LOSS_PAIRS)
-
-
-def register_loss(name, generator_loss, discriminator_loss):
-    """Adds a generator/discriminator loss pair under `name`.
-
-    Both functions take logits and a `reduction` keyword, as the losses in
-    this module do.
-    """
-    if name in _LOSS_PAIRS or name in _ALIASES:
-        raise ValueError(f"A loss named {name!r} is already registered.")
-    _LOSS_PAIRS[name] = LossPair(generator_loss, discriminator_loss)
 
 
 def get(name):
@@ -417,7 +411,7 @@ def get(name):
     Example:
 
     >>> get("non_saturating").generator.__name__
-    'modified_generator_loss'
+    'non_saturating_generator_loss'
     """
     key = _ALIASES.get(name, name)
     if key not in _LOSS_PAIRS:
