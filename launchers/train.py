@@ -15,12 +15,23 @@ except the export:
   state, epoch counter), each written atomically. Run the same command again
   to resume; a killed run loses at most the epoch in progress;
 - `history.csv`: the logged losses per epoch;
-- `run.json`: the model, hparams and data of the run;
+- `run.json`: the model, hparams and data of the run, and once it has
+  finished, its epochs and outputs;
 - `model.keras`: the trained model;
 - `<export_dir>/<model>/<version>/`: the SavedModel for TF Serving.
 
-Model hparams are flags too (`--image_shape=32,32,3`, `--loss=minimax`,
-`--d_steps=5`, ...); `--helpfull` lists them.
+Model hparams are flags too (`--sample_shape=32,32,3`, `--loss=minimax`,
+`--d_steps=5`, ...); `--helpfull` lists them. The set-up (hparams from the
+data, epoch sizing, the run record) is `tfgan_zoo.training`'s.
+
+Bad input is refused before any work, with one `error: --flag=value: ...`
+line and exit code 2: non-positive `--epochs`, `--batch_size`,
+`--steps_per_epoch`, `--steps_per_execution`, `--grid_samples`; a
+`--workdir` or `--export_dir` under a file; resuming with other settings; and
+re-running a finished run (nothing is trained or exported: raise `--epochs`
+to train on, or pass `--export_only` to export the finished run again).
+A run that fails before its first epoch (e.g. on its data) does not bind
+the work directory: the corrected command runs.
 
 Scaling and faults:
 
@@ -42,17 +53,15 @@ At the end it prints `generator_sha256: ...`, a digest of the generator's
 weights, to compare runs and workers.
 """
 
-import hashlib
-import json
 import os
 import sys
 
-import numpy as np
 from absl import app
 from absl import flags
 from absl import logging
 
 from launchers import hparam_flags
+from tfgan_zoo import training
 
 FLAGS = flags.FLAGS
 
@@ -76,6 +85,7 @@ flags.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
 flags.DEFINE_integer("steps_per_execution", 1, "Train steps per tf.function call.")
 flags.DEFINE_integer("verbose", 1, "0: silent, 1: progress bar, 2: one line per epoch.")
 flags.DEFINE_bool("export", True, "Export a SavedModel at the end.")
+flags.DEFINE_bool("export_only", False, "Export the finished run in --workdir again (a new version); no training.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multiworker", "tpu"], "tf.distribute strategy.")
 flags.DEFINE_integer("cpu_replicas", 2, "--strategy=mirrored without GPUs: logical CPU devices to use.")
 flags.DEFINE_string("tpu", "", "--strategy=tpu: TPU name or address.")
@@ -87,53 +97,48 @@ flags.DEFINE_enum(
 hparam_flags.define_hparam_flags()
 
 
-def resolve_hparams(model_name, given, data_info, seed):
-    """Fills `image_shape` and `num_classes` from the data where not given."""
-    import tfgan_zoo
-
-    defaults = tfgan_zoo.model_hparams(model_name)
-    hparams = dict(given)
-    if "seed" in defaults:
-        hparams["seed"] = seed
-    if "sample_shape" in defaults and "sample_shape" not in hparams and data_info.image_shape:
-        default_shape = tuple(defaults["sample_shape"])
-        data_shape = tuple(data_info.image_shape)
-        # The model's default resolution, unless the data has other channels
-        # or is not made of images (the 2-D toy sets).
-        if len(data_shape) != 3 or data_shape[-1] != default_shape[-1]:
-            hparams["sample_shape"] = data_shape
-    # A model that is conditional by default (cgan) takes the data's class
-    # count; one where conditioning is optional (wgan_gp) stays
-    # unconditional unless --num_classes is given.
-    conditional_by_default = defaults.get("num_classes") is not None
-    if conditional_by_default and "num_classes" not in hparams and data_info.num_classes:
-        hparams["num_classes"] = data_info.num_classes
-    return hparams
-
-
-def _check_same_run(path, run):
-    if not os.path.exists(path):
-        return
-    with open(path) as f:
-        saved = json.load(f)
-    keys = ("model", "hparams", "dataset", "split", "batch_size", "steps_per_epoch")
-    diff = {k: (saved.get(k), run[k]) for k in keys if saved.get(k) != run[k]}
-    if diff:
+def check_flags(workdir):
+    """Refuses bad flag values before any work; a ValueError names the flag."""
+    positive = ("epochs", "batch_size", "steps_per_epoch", "steps_per_execution", "grid_samples", "cpu_replicas")
+    for name in positive:
+        value = FLAGS[name].value
+        if value is not None and value < 1:
+            raise ValueError(f"--{name}={value}: must be a positive integer.")
+    paths = {"workdir": workdir}
+    if FLAGS.export or FLAGS.export_only:
+        paths["export_dir"] = FLAGS.export_dir
+    for name, path in paths.items():
+        # Every existing ancestor must be a directory, or writing fails late.
+        parent = os.path.abspath(path)
+        while parent and not os.path.exists(parent):
+            parent = os.path.dirname(parent)
+        if parent and not os.path.isdir(parent):
+            raise ValueError(f"--{name}={path}: {parent} is a file, not a directory.")
+    done = training.finished_epochs(workdir)
+    if done >= FLAGS.epochs and not FLAGS.export_only:
         raise ValueError(
-            f"{os.path.dirname(path)} holds another run ({path}); resuming it with other "
-            f"settings would mix two runs. Use a new --workdir. Differences (saved, given): {diff}"
+            f"--workdir={workdir} holds a finished run of {done} epoch(s) (--epochs={FLAGS.epochs}): "
+            f"nothing to train, nothing exported. Pass --epochs above {done} to train on, "
+            "--export_only to export it again, or a new --workdir."
         )
+    if FLAGS.export_only and not done:
+        raise ValueError(f"--export_only: --workdir={workdir} holds no finished run to export.")
 
 
-def weights_digest(model):
-    """sha256 of the generator's weights: equal digests, equal weights."""
-    digest = hashlib.sha256()
-    for weight in model.generator.get_weights():
-        digest.update(np.ascontiguousarray(weight).tobytes())
-    return digest.hexdigest()
+def export_only(workdir):
+    """Exports the finished run in `workdir` again (a new version)."""
+    import keras
+
+    import tfgan_zoo  # noqa: F401 (registers the models for loading)
+    from tfgan_zoo import export as export_lib
+
+    run = training.read_run(workdir)
+    model = keras.saving.load_model(os.path.join(workdir, "model.keras"))
+    path = export_lib.export(model, os.path.join(FLAGS.export_dir, run["model"]), dataset=run["dataset"])
+    return {"generator_sha256": training.weights_digest(model), "export": path}
 
 
-def train(argv=None):
+def train(workdir):
     """Runs the launcher with the parsed FLAGS; returns the output paths."""
     from tfgan_zoo import distribute
 
@@ -155,59 +160,33 @@ def train(argv=None):
         tf.config.experimental.enable_op_determinism()
     if FLAGS.mixed_precision:
         keras.mixed_precision.set_global_policy(FLAGS.mixed_precision)
-    model_cls = tfgan_zoo.get_model_class(FLAGS.model)
     given = hparam_flags.hparams_from_flags(FLAGS.model)
     data_info = data_lib.info(FLAGS.dataset, split=FLAGS.split)
-    hparams = resolve_hparams(FLAGS.model, given, data_info, FLAGS.seed)
-    workdir = FLAGS.workdir or os.path.join("runs", FLAGS.model)
+    hparams = training.resolve_hparams(FLAGS.model, given, data_info, FLAGS.seed)
     chief = distribute.is_chief()
-    # Only the chief writes into workdir; other workers write to temporary
-    # directories (removed at the end) and read the chief's backups.
-    out_dir = distribute.output_dir(workdir)
-    os.makedirs(out_dir, exist_ok=True)
-
     with strategy.scope():
         model = tfgan_zoo.create(FLAGS.model, compile=False, **hparams)
         model.compile(jit_compile=FLAGS.jit_compile, steps_per_execution=FLAGS.steps_per_execution)
     replicas = strategy.num_replicas_in_sync
-    run = {
-        "model": FLAGS.model,
-        "hparams": json.loads(json.dumps(hparams, default=list)),
-        "dataset": FLAGS.dataset,
-        "split": FLAGS.split,
-        "batch_size": FLAGS.batch_size,
-        "steps_per_epoch": FLAGS.steps_per_epoch,
-        "seed": FLAGS.seed,
-        "replicas": replicas,
-        "mixed_precision": FLAGS.mixed_precision,
-    }
-    run_path = os.path.join(workdir, "run.json")
-    _check_same_run(run_path, run)
-    if chief:
-        fileio.write_bytes(run_path, json.dumps(run, indent=2).encode())
-
-    image_shape = model.sample_shape
-    # One train step takes d_steps minibatches (one per discriminator step)
-    # on every replica. An epoch is `examples // global batch` generator
-    # steps, as for d_steps=1; with d_steps > 1 the data repeats so that the
-    # epoch can be that long.
-    global_batch = FLAGS.batch_size * replicas
-    steps = FLAGS.steps_per_epoch
-    if steps is None and model.d_steps > 1 and data_info.num_examples:
-        steps = max(1, data_info.num_examples // global_batch)
-    dataset = data_lib.load(
-        FLAGS.dataset,
-        batch_size=global_batch * model.d_steps,
-        image_shape=image_shape if image_shape and len(image_shape) == 3 else None,
-        split=FLAGS.split,
-        seed=FLAGS.seed,
-        num_classes=model.num_classes,
-        with_labels=model.conditional,
-        repeat=steps is not None,
+    run = training.run_record(
+        FLAGS.model, hparams, FLAGS.dataset, FLAGS.split, FLAGS.batch_size, FLAGS.steps_per_epoch,
+        seed=FLAGS.seed, replicas=replicas, mixed_precision=FLAGS.mixed_precision,
     )
+    training.check_same_run(workdir, run)
+    dataset, plan = training.train_dataset(
+        FLAGS.dataset, model, data_info, FLAGS.batch_size, split=FLAGS.split, seed=FLAGS.seed,
+        replicas=replicas, steps_per_epoch=FLAGS.steps_per_epoch,
+    )
+    # Only the chief writes into workdir (after the data loaded: a run that
+    # failed on its data leaves no record); other workers write to
+    # temporary directories, removed at the end, and read the chief's backups.
+    out_dir = distribute.output_dir(workdir)
+    os.makedirs(out_dir, exist_ok=True)
+    if chief:
+        training.write_run(workdir, run)
     logging.info(
-        "Training %s (%s) on %s: %d epochs, %d replica(s) x batch %d x %d d_steps.",
-        FLAGS.model, model_cls.__name__, FLAGS.dataset, FLAGS.epochs, replicas, FLAGS.batch_size, model.d_steps,
+        "Training %s on %s: %d epochs of %d generator steps, %d replica(s) x batch %d x %d d_steps.",
+        FLAGS.model, FLAGS.dataset, FLAGS.epochs, plan.generator_steps, replicas, FLAGS.batch_size, model.d_steps,
     )
     grid = callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), FLAGS.grid_samples, seed=FLAGS.seed)
     cbs = [
@@ -219,19 +198,13 @@ def train(argv=None):
     try:
         # The dataset shuffles itself (seeded); `shuffle=False` only stops
         # Keras from warning that it cannot shuffle a tf.data.Dataset.
-        model.fit(
-            dataset,
-            epochs=FLAGS.epochs,
-            steps_per_epoch=steps,
-            callbacks=cbs,
-            verbose=FLAGS.verbose,
-            shuffle=False,
-        )
+        model.fit(dataset, epochs=FLAGS.epochs, steps_per_epoch=plan.steps_per_epoch, callbacks=cbs,
+                  verbose=FLAGS.verbose, shuffle=False)
     finally:
         if not chief:
             distribute.cleanup_output_dirs()
 
-    outputs = {"generator_sha256": weights_digest(model)}
+    outputs = {"generator_sha256": training.weights_digest(model)}
     if chief:
         keras_path = os.path.join(workdir, "model.keras")
         with fileio.atomic_path(keras_path) as tmp:
@@ -242,9 +215,7 @@ def train(argv=None):
             outputs["export"] = export_lib.export(
                 model, os.path.join(FLAGS.export_dir, FLAGS.model), dataset=FLAGS.dataset
             )
-    for kind, path in outputs.items():
-        print(f"{kind}: {path}")
-    sys.stdout.flush()
+        training.mark_finished(workdir, run, FLAGS.epochs, outputs)
     return outputs
 
 
@@ -253,17 +224,20 @@ def main(argv):
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
     from tfgan_zoo.callbacks import NonFiniteLossError
 
+    workdir = FLAGS.workdir or os.path.join("runs", FLAGS.model)
     try:
-        train()
-    except (ValueError, FileNotFoundError, FileExistsError, ConnectionError, ImportError) as e:
-        # Bad input: say what was wrong, without a traceback.
-        logging.error("%s", e)
-        print(f"error: {e}", file=sys.stderr)
+        check_flags(workdir)
+        outputs = export_only(workdir) if FLAGS.export_only else train(workdir)
+    except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, ConnectionError, ImportError) as e:
+        # Bad input: one line saying what was wrong, no traceback.
+        print(f"error: {e}", file=sys.stderr, flush=True)
         sys.exit(2)
     except NonFiniteLossError as e:
-        logging.error("%s", e)
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {e}", file=sys.stderr, flush=True)
         sys.exit(3)
+    for kind, path in outputs.items():
+        print(f"{kind}: {path}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

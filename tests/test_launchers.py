@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import types
 import warnings
 
 import keras
@@ -21,6 +22,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from helpers import tiny_hparams
+from helpers import REPO_ROOT
 from helpers import run_module
 
 import tfgan_zoo
@@ -66,10 +68,50 @@ def train_args(name, workdir, export_dir, epochs=EPOCHS, extra=()):
     ]
 
 
+# Runs many `launchers.train` invocations in ONE process (one TensorFlow
+# import): each case re-parses the flags and calls `main`, its exit code,
+# stdout and stderr captured. argv[1] is a JSON list of [name, args].
+_CASES_DRIVER = r"""
+import contextlib, io, json, sys
+from absl import flags
+from launchers import train
+results = {}
+for name, args in json.loads(sys.argv[1]):
+    flags.FLAGS.unparse_flags()
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            flags.FLAGS(["train", *args])
+            train.main(["train"])
+        except SystemExit as e:
+            code = e.code
+    results[name] = {"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+print("RESULTS " + json.dumps(results))
+"""
+CASES = "train cases"  # The `_run_all` module key of a `_CASES_DRIVER` job.
+
+
+def _run_cases(cases):
+    """`{name: proc-like}` of `[(name, train args)]`, run in one subprocess, in order."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _CASES_DRIVER, json.dumps(cases)],
+        cwd=REPO_ROOT, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=REPO_ROOT),
+        capture_output=True, text=True, timeout=600,
+    )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")), None)
+    assert line, f"the cases driver failed:\n{_explain(proc)}"
+    # Nothing but the captured cases may write to the real stderr (no absl E lines).
+    results = {k: types.SimpleNamespace(**v, outer_stderr=proc.stderr) for k, v in json.loads(line[8:]).items()}
+    return results
+
+
 def _run_all(jobs, workers=2):
-    """Runs `{key: (module, args)}` (or saved_model_cli `(None, args)`), two at a time."""
+    """Runs `{key: (module, args)}` (or saved_model_cli `(None, args)`, or
+    `(CASES, cases)`), two at a time."""
 
     def one(module, args):
+        if module == CASES:
+            return _run_cases(args)
         if module is None:
             exe = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
             env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
@@ -152,6 +194,7 @@ def followups(trained, tmp_path_factory):
 
     resume_dirs = copy_run("dcgan", "resume")
     mismatch_dirs = copy_run("dcgan", "mismatch")
+    finished_dirs = copy_run("dcgan", "finished")
     cgan_keras = os.path.join(trained["cgan"]["workdir"], "model.keras")
     cgan_base = os.path.join(trained["cgan"]["export_dir"], "cgan")
     gen = {
@@ -176,6 +219,7 @@ def followups(trained, tmp_path_factory):
             [f"--model_path={cgan_base}", f"--output={gen['labels']}", "--num_samples=20", "--labels=3,5"],
         ),
         "show": (None, ["show", "--dir", dcgan_export, "--all"]),
+        "cases": (CASES, _bad_input_cases(root, finished_dirs)),
     }
     # Snapshots taken before the resumes run.
     before = {
@@ -185,23 +229,51 @@ def followups(trained, tmp_path_factory):
     procs = _run_all(jobs)
     return {
         "procs": procs,
+        "cases": procs["cases"],
+        "root": str(root),
         "resume_dirs": resume_dirs,
         "mismatch_dirs": mismatch_dirs,
+        "finished_dirs": finished_dirs,
         "pngs": gen,
         "before": before,
         "cgan_base": cgan_base,
     }
 
 
+def _bad_input_cases(root, finished_dirs):
+    """`[(name, train args)]` for `_run_cases`, in order: bad flags (refused
+    before any work), a finished run re-run and exported again, and a run
+    whose data fails to load followed by the corrected command."""
+    root = str(root)
+    a_file = os.path.join(root, "a_file")
+    with open(a_file, "w") as f:
+        f.write("not a directory")
+    common = ["--dataset=digits", "--epochs=1", f"--workdir={root}/bad/run", f"--export_dir={root}/bad/sm", "--verbose=0"]
+    data_run = [*tiny_flags("dcgan"), "--dataset=digits", "--batch_size=32", "--epochs=1", "--verbose=0",
+                f"--workdir={root}/data/run", "--export=false"]
+    return [
+        ("unknown_model", ["--model=nope", *common]),
+        ("bad_shape", ["--model=dcgan", "--image_shape=30,30,1", "--base_filters=4", *common]),
+        ("foreign_hparam", ["--model=dcgan", "--num_classes=10", *common]),
+        *[(f"{flag}={value}", [*common, f"--{flag}={value}"]) for flag, value in NON_POSITIVE],
+        ("export_dir_under_file", [*common, f"--export_dir={a_file}/sm"]),
+        ("workdir_under_file", [*common, f"--workdir={a_file}/run"]),
+        ("finished_rerun", train_args("dcgan", *finished_dirs)),
+        ("export_only", train_args("dcgan", *finished_dirs, extra=["--export_only"])),
+        ("bad_data", [*data_run, "--split=train[:10]"]),
+        ("corrected_data", [*data_run, "--split=train[:64]"]),
+    ]
+
+
+NON_POSITIVE = [("steps_per_epoch", 0), ("steps_per_epoch", -3), ("epochs", 0), ("steps_per_execution", 0),
+                ("grid_samples", 0), ("batch_size", 0)]
+
+
 @pytest.fixture(scope="module")
 def bad_runs(tmp_path_factory):
-    """Launcher runs with bad flags; none needs a trained model."""
+    """launchers.generate with a bad path; needs no trained model."""
     root = tmp_path_factory.mktemp("bad")
-    common = ["--dataset=digits", "--epochs=1", f"--workdir={root}/run", f"--export_dir={root}/sm", "--verbose=0"]
     jobs = {
-        "unknown_model": ("launchers.train", ["--model=nope", *common]),
-        "bad_shape": ("launchers.train", ["--model=dcgan", "--image_shape=30,30,1", "--base_filters=4", *common]),
-        "foreign_hparam": ("launchers.train", ["--model=dcgan", "--num_classes=10", *common]),
         "missing_model_path": (
             "launchers.generate",
             [f"--model_path={root}/no_such_export", f"--output={root}/g.png"],
@@ -375,28 +447,86 @@ def test_generate_chosen_labels(followups):
 # Bad flags.
 
 
-def _assert_clean_error(proc, *needles):
+def _assert_clean_error(proc, *needles, once=True):
     assert proc.returncode == 2, _explain(proc)
     assert "Traceback" not in proc.stderr, _explain(proc)
     for needle in needles:
         assert re.search(needle, proc.stderr), f"{needle!r} not in the error:\n{_explain(proc)}"
+    if not once:
+        return
+    # Said once: one `error:` line, not also as an absl `E...]` log line.
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, _explain(proc)
+    message = errors[0][len("error: "):]
+    assert proc.stderr.count(message) == 1 and message not in getattr(proc, "outer_stderr", ""), _explain(proc)
 
 
-def test_unknown_model_lists_available_models(bad_runs):
-    _assert_clean_error(bad_runs["procs"]["unknown_model"], "nope", "Available models", *map(re.escape, MODELS))
-    assert not os.path.exists(os.path.join(bad_runs["root"], "sm"))
+def test_unknown_model_lists_available_models(followups):
+    cases = followups["cases"]
+    _assert_clean_error(cases["unknown_model"], "nope", "Available models", *map(re.escape, MODELS))
+    assert not os.path.exists(os.path.join(followups["root"], "bad", "sm"))
 
 
-def test_bad_dcgan_image_shape_names_the_value(bad_runs):
-    _assert_clean_error(bad_runs["procs"]["bad_shape"], r"sample_shape", r"30,\s*30,\s*1")
-    assert not os.path.exists(os.path.join(bad_runs["root"], "sm"))
+def test_bad_dcgan_image_shape_names_the_value(followups):
+    _assert_clean_error(followups["cases"]["bad_shape"], r"sample_shape", r"30,\s*30,\s*1")
+    assert not os.path.exists(os.path.join(followups["root"], "bad", "sm"))
 
 
-def test_hparam_the_model_does_not_take_lists_valid_ones(bad_runs):
+def test_hparam_the_model_does_not_take_lists_valid_ones(followups):
     valid = [hp for hp in tfgan_zoo.model_hparams("dcgan") if hp != "seed"]
-    _assert_clean_error(bad_runs["procs"]["foreign_hparam"], "num_classes", *map(re.escape, valid))
+    _assert_clean_error(followups["cases"]["foreign_hparam"], "num_classes", *map(re.escape, valid))
+
+
+@pytest.mark.parametrize("flag, value", NON_POSITIVE)
+def test_non_positive_counts_are_refused_before_any_work(followups, flag, value):
+    proc = followups["cases"][f"{flag}={value}"]
+    _assert_clean_error(proc, re.escape(f"--{flag}={value}"), "positive")
+    # Refused before any work: not even the work directory was made.
+    assert not os.path.exists(os.path.join(followups["root"], "bad")), _explain(proc)
+
+
+@pytest.mark.parametrize("flag", ["export_dir", "workdir"])
+def test_output_dir_under_a_file_is_refused_up_front(followups, flag):
+    a_file = os.path.join(followups["root"], "a_file")
+    _assert_clean_error(followups["cases"][f"{flag}_under_file"], re.escape(f"--{flag}={a_file}/"), "is a file")
+    with open(a_file) as f:
+        assert f.read() == "not a directory"
+
+
+def test_rerunning_a_finished_run_trains_and_exports_nothing(followups):
+    proc = followups["cases"]["finished_rerun"]
+    workdir, export_dir = followups["finished_dirs"]
+    _assert_clean_error(proc, "finished run of 2 epoch", re.escape("--epochs=2"), "--export_only", re.escape(workdir))
+    assert "export:" not in proc.stdout
+    assert [int(r["epoch"]) for r in _history(workdir)] == [0, 1]
+
+
+def test_export_only_exports_the_finished_run_again(followups):
+    proc = followups["cases"]["export_only"]
+    workdir, export_dir = followups["finished_dirs"]
+    assert proc.returncode == 0, _explain(proc)
+    base = os.path.join(export_dir, "dcgan")
+    # Version 1 from the training run, 2 from --export_only (none from the re-run).
+    assert export_lib.existing_versions(base) == [1, 2]
+    assert f"export: {os.path.join(base, '2')}" in proc.stdout
+    model = _load_keras(os.path.join(workdir, "model.keras"))
+    z = np.random.default_rng(2).normal(size=(3, model.latent_dim)).astype(np.float32)
+    np.testing.assert_allclose(export_lib.load(base).generate(z=z), model.generate(z=z), atol=1e-5)
+    assert [int(r["epoch"]) for r in _history(workdir)] == [0, 1]  # Nothing trained.
+
+
+def test_a_run_whose_data_fails_leaves_nothing_that_refuses_the_fix(followups):
+    cases, workdir = followups["cases"], os.path.join(followups["root"], "data", "run")
+    _assert_clean_error(cases["bad_data"], re.escape("train[:10]"), "fewer than one batch")
+    proc = cases["corrected_data"]
+    assert proc.returncode == 0, _explain(proc)
+    with open(os.path.join(workdir, "run.json")) as f:
+        run = json.load(f)
+    assert run["split"] == "train[:64]" and run["finished"]["epochs"] == 1
+    assert os.path.isfile(os.path.join(workdir, "model.keras"))
 
 
 def test_generate_missing_model_path(bad_runs):
-    _assert_clean_error(bad_runs["procs"]["missing_model_path"], re.escape("no_such_export"))
+    # launchers.generate still logs its error as an absl line too (once=False).
+    _assert_clean_error(bad_runs["procs"]["missing_model_path"], re.escape("no_such_export"), once=False)
     assert not os.path.exists(os.path.join(bad_runs["root"], "g.png"))
