@@ -1,7 +1,8 @@
 """absl flags for model hparams, generated from the model registry.
 
 Every hparam of every registered model becomes a string flag
-(`--image_shape=28,28,1`, `--loss=minimax`, `--d_steps=5`). Only the flags
+(`--sample_shape=28,28,1`, `--loss=minimax`, `--d_steps=5`; aliases such as
+`--image_shape` too). Only the flags
 given on the command line are passed to the model, parsed by the type of
 the model's default; a flag the chosen model does not take is an error that
 lists the model's hparams.
