@@ -15,16 +15,14 @@ Each is warmed up, then timed for `--calls` calls, interleaved in rounds so
 that load changes hit all alike; the table gives the median and the 90th
 percentile latency in milliseconds, and images/s at the median. This is
 in-process latency: a TF Serving server adds its RPC and (de)serialisation
-on top.
+on top. It prints the CPU and its features and writes JSON (`--output`).
 
     python benchmarks/serving_latency.py
     python benchmarks/serving_latency.py --num_samples 1 --calls 200
 """
 
 import argparse
-import json
 import os
-import platform
 import tempfile
 import time
 
@@ -34,10 +32,12 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import tfgan_zoo  # noqa: E402
+from tfgan_zoo import benchmarking as bench  # noqa: E402
 from tfgan_zoo import export as export_lib  # noqa: E402
 
 
 def _timed(fn, calls):
+    """Each call's latency in seconds."""
     times = []
     for _ in range(calls):
         start = time.perf_counter()
@@ -53,17 +53,18 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--output", default="benchmarks/results/serving_latency.json")
     args = parser.parse_args()
+    if min(args.num_samples, args.calls, args.rounds) < 1:
+        parser.error(f"--num_samples, --calls and --rounds must be >= 1. Received: {vars(args)}")
 
+    machine = bench.machine_info()
+    print(f"Machine: {bench.describe_machine(machine)}", flush=True)
     n = args.num_samples
-    model = tfgan_zoo.create("dcgan", image_shape=(28, 28, 1), seed=0)
-    export_dir = tempfile.mkdtemp(prefix="tfgan_zoo_latency_")
-    path = export_lib.export(model, export_dir, max_samples=max(n, 1))
+    model = tfgan_zoo.create("dcgan", sample_shape=(28, 28, 1), seed=0)
+    path = export_lib.export(model, tempfile.mkdtemp(prefix="tfgan_zoo_latency_"), max_samples=n)
     loaded = tf.saved_model.load(path)
-    sample_sig = loaded.signatures["sample"]
-    serve_sig = loaded.signatures["serving_default"]
+    sample_sig, serve_sig = loaded.signatures["sample"], loaded.signatures["serving_default"]
     z = model.prior.sample(n, seed=[0, 1])
     count, seed = tf.constant(n, tf.int32), tf.constant(0, tf.int64)
-
     configs = {
         "SavedModel sample": lambda: sample_sig(num_samples=count, seed=seed)["images"].numpy(),
         "SavedModel serving_default": lambda: serve_sig(z=z)["images"].numpy(),
@@ -71,47 +72,22 @@ def main():
         "Keras model.generate": lambda: model.generate(z=z),
     }
     for fn in configs.values():  # Warm-up: tracing, first allocations.
-        for _ in range(5):
-            fn()
-    times = {name: [] for name in configs}
+        _timed(fn, 5)
     per_round = max(1, args.calls // args.rounds)
-    for r in range(args.rounds):
-        order = list(configs) if r % 2 == 0 else list(configs)[::-1]
-        for name in order:
-            times[name] += _timed(configs[name], per_round)
+    rounds = bench.interleave({k: (lambda fn=fn: _timed(fn, per_round)) for k, fn in configs.items()}, args.rounds)
+    times = {name: np.concatenate(r) * 1000 for name, r in rounds.items()}
 
-    rows = []
-    print(f"DCGAN 28x28x1, {n} images per call, {per_round * args.rounds} calls each, "
-          f"TF {tf.__version__}, {os.cpu_count()} CPUs")
-    print(f"{'config':30s} {'median ms':>10s} {'p90 ms':>10s} {'images/s':>10s}")
-    for name, ts in times.items():
-        ms = np.asarray(ts) * 1000
-        median, p90 = float(np.median(ms)), float(np.percentile(ms, 90))
-        rows.append({"config": name, "median_ms": median, "p90_ms": p90, "images_per_s": n / median * 1000})
-        print(f"{name:30s} {median:10.2f} {p90:10.2f} {n / median * 1000:10.0f}")
-    base = next(r for r in rows if r["config"] == "Keras generator (eager)")["median_ms"]
-    ratio = next(r for r in rows if r["config"] == "SavedModel sample")["median_ms"] / base
+    rows = [{"config": k, "median_ms": float(np.median(ms)), "p90_ms": float(np.percentile(ms, 90)),
+             "images_per_s": n / float(np.median(ms)) * 1000} for k, ms in times.items()]
+    print(f"DCGAN 28x28x1, {n} images per call, {per_round * args.rounds} calls each (interleaved rounds)")
+    print(bench.format_table(["config", "median ms", "p90 ms", "images/s"], [
+        [r["config"], f"{r['median_ms']:.2f}", f"{r['p90_ms']:.2f}", f"{r['images_per_s']:.0f}"] for r in rows]))
+    by_name = {r["config"]: r["median_ms"] for r in rows}
+    ratio = by_name["SavedModel sample"] / by_name["Keras generator (eager)"]
     print(f"SavedModel sample / Keras generator (eager): {ratio:.2f}x the latency")
-
-    os.makedirs(os.path.dirname(args.output) or ".", exist_ok=True)
-    with open(args.output, "w") as f:
-        json.dump(
-            {
-                "num_samples": n,
-                "calls": per_round * args.rounds,
-                "rows": rows,
-                "sample_over_keras_eager": ratio,
-                "machine": {
-                    "tensorflow": tf.__version__,
-                    "cpus": os.cpu_count(),
-                    "processor": platform.processor(),
-                    "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
-                },
-            },
-            f,
-            indent=2,
-        )
-    print(f"Wrote {args.output}")
+    out = bench.write_json(args.output, {"num_samples": n, "calls": per_round * args.rounds, "rows": rows,
+                                         "sample_over_keras_eager": ratio, "machine": machine})
+    print(f"Wrote {out}")
 
 
 if __name__ == "__main__":

@@ -188,6 +188,8 @@ def op_cost(fn, repeats=50, calls=20, baseline=True):
     import tensorflow as tf
 
     def graph(body):
+        body = tf.autograph.experimental.do_not_convert(body)
+
         @tf.function
         def run():
             total = tf.zeros(())
