@@ -35,6 +35,7 @@ def tiny_model(name, compile=True, **overrides):
     """The registered model `name` in its tiny config, seeded."""
     import tfgan_zoo
 
+    overrides = tfgan_zoo.registry.canonical_hparams(overrides)  # image_shape= -> sample_shape=
     hparams = {"seed": 0, **tiny_hparams(name), **overrides}
     return tfgan_zoo.create(name, compile=compile, **hparams)
 

@@ -152,8 +152,8 @@ def test_paper_default_optimizers():
             assert float(opt.learning_rate.numpy()) == pytest.approx(1e-4)
             assert (opt.beta_1, opt.beta_2) == (0.5, 0.9)
     defaults = {n: tfgan_zoo.model_hparams(n) for n in CRITIC_MODELS}
-    assert defaults["wgan"]["n_critic"] == 5 and defaults["wgan"]["clip_value"] == 0.01
-    assert defaults["wgan_gp"]["gp_weight"] == 10.0 and defaults["wgan_gp"]["n_critic"] == 5
+    assert defaults["wgan"]["d_steps"] == 5 and defaults["wgan"]["clip_value"] == 0.01
+    assert defaults["wgan_gp"]["gp_weight"] == 10.0 and defaults["wgan_gp"]["d_steps"] == 5
 
 
 @pytest.mark.parametrize("name", CRITIC_MODELS)

@@ -1,13 +1,12 @@
 """Conditional GAN (Mirza & Osindero 2014, "Conditional Generative
 Adversarial Nets")."""
 
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.construction import build_networks
+from tfgan_zoo.models.family import FamilyGAN
 from tfgan_zoo.registry import register_model
 
 
 @register_model("cgan")
-class CGAN(GAN):
+class CGAN(FamilyGAN):
     """A GAN whose generator and discriminator both see the class label.
 
     The one-hot label is concatenated to `z` in the generator and to the
@@ -58,26 +57,8 @@ class CGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        generator, discriminator = build_networks(
-            generator,
-            discriminator,
-            network,
-            sample_shape,
-            latent_dim,
-            num_classes=num_classes,
-            width=width,
-            seed=seed,
-            synchronized_bn=synchronized_bn,
-        )
         super().__init__(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            loss=loss,
-            d_steps=d_steps,
-            label_smoothing=label_smoothing,
-            prior=prior,
-            seed=seed,
-            **kwargs,
+            sample_shape, latent_dim, network, width, num_classes, seed, synchronized_bn,
+            generator, discriminator, loss=loss, d_steps=d_steps,
+            label_smoothing=label_smoothing, prior=prior, **kwargs,
         )

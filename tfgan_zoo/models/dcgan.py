@@ -1,13 +1,12 @@
 """DCGAN (Radford, Metz & Chintala 2015, "Unsupervised Representation
 Learning with Deep Convolutional Generative Adversarial Networks")."""
 
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.construction import build_networks
+from tfgan_zoo.models.family import FamilyGAN
 from tfgan_zoo.registry import register_model
 
 
 @register_model("dcgan")
-class DCGAN(GAN):
+class DCGAN(FamilyGAN):
     """Deep convolutional GAN, with the paper's architecture rules.
 
     See `tfgan_zoo.networks.dcgan` for the rules and the presets
@@ -55,25 +54,8 @@ class DCGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
-        generator, discriminator = build_networks(
-            generator,
-            discriminator,
-            "dcgan",
-            sample_shape,
-            latent_dim,
-            width=width,
-            kernel_size=kernel_size,
-            seed=seed,
-            synchronized_bn=synchronized_bn,
-        )
         super().__init__(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=latent_dim,
-            loss=loss,
-            d_steps=d_steps,
-            label_smoothing=label_smoothing,
-            prior=prior,
-            seed=seed,
-            **kwargs,
+            sample_shape, latent_dim, "dcgan", width, None, seed, synchronized_bn,
+            generator, discriminator, network_options={"kernel_size": kernel_size},
+            loss=loss, d_steps=d_steps, label_smoothing=label_smoothing, prior=prior, **kwargs,
         )

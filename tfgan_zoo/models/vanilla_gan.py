@@ -2,15 +2,14 @@
 
 import keras
 
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.construction import build_networks
+from tfgan_zoo.models.family import FamilyGAN
 from tfgan_zoo.registry import register_model
 
 OPTIMIZERS = ("adam", "sgd")
 
 
 @register_model("vanilla_gan")
-class VanillaGAN(GAN):
+class VanillaGAN(FamilyGAN):
     """The original GAN: MLP generator and discriminator.
 
     The discriminator makes `d_steps` (k in the paper's Algorithm 1) updates
@@ -68,19 +67,9 @@ class VanillaGAN(GAN):
                 "vanilla_gan plays the minimax game; its loss is 'minimax' or "
                 f"'non_saturating'. Received: loss={loss!r}"
             )
-        generator, discriminator = build_networks(
-            generator, discriminator, "mlp", sample_shape, latent_dim, width=width, seed=seed
-        )
         super().__init__(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=latent_dim,
-            loss=loss,
-            d_steps=d_steps,
-            label_smoothing=label_smoothing,
-            prior=prior,
-            seed=seed,
-            **kwargs,
+            sample_shape, latent_dim, "mlp", width, None, seed, False, generator, discriminator,
+            loss=loss, d_steps=d_steps, label_smoothing=label_smoothing, prior=prior, **kwargs,
         )
         self._sgd = optimizer == "sgd"
 

@@ -15,59 +15,20 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo import regularizers
-from tfgan_zoo.models.base import GAN
-from tfgan_zoo.models.construction import build_networks
+from tfgan_zoo.models.family import FamilyGAN
 
 
-class CriticGAN(GAN):
+class CriticGAN(FamilyGAN):
     """A GAN whose discriminator is a critic; see the module docstring.
 
     Subclasses pass their hparams through and implement
-    `discriminator_loss` and `generator_loss` (the Wasserstein pair by
-    default).
+    `discriminator_loss` (the Wasserstein generator loss is the default
+    `generator_loss`).
     """
 
-    def __init__(
-        self,
-        sample_shape,
-        latent_dim,
-        network,
-        width,
-        num_classes,
-        d_steps,
-        prior,
-        seed,
-        synchronized_bn,
-        generator,
-        discriminator,
-        critic_norm="batch",
-        output_dim=1,
-        **kwargs,
-    ):
-        generator, discriminator = build_networks(
-            generator,
-            discriminator,
-            network,
-            sample_shape,
-            latent_dim,
-            num_classes=num_classes,
-            width=width,
-            seed=seed,
-            synchronized_bn=synchronized_bn,
-            critic_norm=critic_norm,
-            output_dim=output_dim,
-        )
-        super().__init__(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            loss=None,
-            d_steps=d_steps,
-            prior=prior,
-            seed=seed,
-            **kwargs,
-        )
+    def __init__(self, *args, critic_norm="batch", output_dim=1, **kwargs):
+        options = {"critic_norm": critic_norm, "output_dim": output_dim}
+        super().__init__(*args, network_options=options, loss=None, **kwargs)
 
     def generator_loss(self, real, labels, training=True):
         """`-D(G(z))`, the Wasserstein generator loss."""

@@ -72,8 +72,8 @@ class CramerGAN(PenaltyCriticGAN):
         **kwargs,
     ):
         super().__init__(
-            sample_shape, latent_dim, network, width, num_classes, d_steps, prior, seed,
-            synchronized_bn, generator, discriminator, gp_weight=gp_weight,
+            sample_shape, latent_dim, network, width, num_classes, seed, synchronized_bn,
+            generator, discriminator, d_steps=d_steps, prior=prior, gp_weight=gp_weight,
             critic_norm=critic_norm, output_dim=int(feature_dim), **kwargs,
         )
 

@@ -67,8 +67,8 @@ class WGAN(CriticGAN):
         if not float(clip_value) > 0:
             raise ValueError(f"`clip_value` must be positive. Received: clip_value={clip_value!r}")
         super().__init__(
-            sample_shape, latent_dim, network, width, num_classes, d_steps, prior, seed,
-            synchronized_bn, generator, discriminator, **kwargs,
+            sample_shape, latent_dim, network, width, num_classes, seed, synchronized_bn,
+            generator, discriminator, d_steps=d_steps, prior=prior, **kwargs,
         )
         self.clip_value = float(clip_value)
 
