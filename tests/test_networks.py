@@ -34,7 +34,7 @@ def test_dcgan_other_square_sides(shape):
 
 @pytest.mark.parametrize("bad", [(30, 30, 1), (28, 32, 1), (28, 28), (4, 4, 1), (0, 0, 1)])
 def test_dcgan_rejects_unsupported_shapes(bad):
-    with pytest.raises(ValueError, match=r"Received: image_shape=\(" + ", ".join(map(str, bad))):
+    with pytest.raises(ValueError, match=r"Received: sample_shape=\(" + ", ".join(map(str, bad))):
         networks.dcgan_generator(bad)
 
 
