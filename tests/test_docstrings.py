@@ -4,6 +4,7 @@ import doctest
 import importlib
 import pkgutil
 
+import numpy
 import pytest
 
 import tfgan_zoo
@@ -19,7 +20,8 @@ def test_docstring_examples(module_name, tmp_path, monkeypatch):
     module = importlib.import_module(module_name)
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    for test in finder.find(module, module_name, globs=dict(vars(module))):
+    # NumPy as `np`, the doctest convention, for modules that do not import it.
+    for test in finder.find(module, module_name, globs={"np": numpy, **vars(module)}):
         runner.run(test)
     results = runner.summarize(verbose=False)
     assert results.failed == 0, f"{results.failed} docstring example(s) failed in {module_name}"

@@ -21,6 +21,7 @@ from tfgan_zoo.version import __version__
 # Imported on first use (`tfgan_zoo.data.load(...)` after `import
 # tfgan_zoo`), so that `import tfgan_zoo` stays as fast as the core.
 _LAZY_SUBMODULES = (
+    "benchmarking",
     "callbacks",
     "compat",
     "data",
@@ -31,6 +32,7 @@ _LAZY_SUBMODULES = (
     "regularizers",
     "sampling",
     "serving",
+    "training",
 )
 
 
