@@ -463,7 +463,7 @@ def _assert_clean_error(proc, *needles, once=True):
 
 def test_unknown_model_lists_available_models(followups):
     cases = followups["cases"]
-    _assert_clean_error(cases["unknown_model"], "nope", "Available models", *map(re.escape, MODELS))
+    _assert_clean_error(cases["unknown_model"], "nope", "Unknown model", *map(re.escape, MODELS))
     assert not os.path.exists(os.path.join(followups["root"], "bad", "sm"))
 
 

@@ -120,7 +120,7 @@ def test_registry_of_loss_pairs():
     assert pair.generator is losses.modified_generator_loss
     assert losses.get("modified") == pair
     assert losses.get("minimax").generator is losses.minimax_generator_loss
-    with pytest.raises(ValueError, match=r"Unknown loss 'hinge2'.*Valid losses: \[.*'minimax'"):
+    with pytest.raises(ValueError, match=r"Unknown loss 'hinge2'.*Valid: \[.*'minimax'"):
         losses.get("hinge2")
     assert losses.supports_label_smoothing(pair)
 

@@ -13,6 +13,8 @@ Example:
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfgan_zoo import registry
+
 tfd = tfp.distributions
 
 _PRIORS = {
@@ -36,12 +38,7 @@ def latent_prior(name, latent_dim):
     Returns:
         A `tfd.Distribution` with event shape `[latent_dim]`.
     """
-    if name not in _PRIORS:
-        raise ValueError(
-            f"Unknown prior {name!r}. Valid priors: {available_priors()}. "
-            f"Received: prior={name!r}"
-        )
-    return tfd.Sample(_PRIORS[name](), sample_shape=[int(latent_dim)])
+    return tfd.Sample(registry.lookup(_PRIORS, name, "prior", "prior")(), sample_shape=[int(latent_dim)])
 
 
 def seed_to_stateless(seed):

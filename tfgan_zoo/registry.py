@@ -80,14 +80,27 @@ def available_models():
     return sorted(_MODELS)
 
 
+def lookup(table, name, what, argument):
+    """`table[name]`; an unknown name is a ValueError listing the valid ones.
+
+    The one rule for every name-to-thing table of the package (models,
+    losses, priors, networks, f-divergences).
+
+    Example:
+
+    >>> lookup({"a": 1}, "b", "prior", "prior")
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown prior 'b'. Valid: ['a']. Received: prior='b'
+    """
+    if name not in table:
+        raise ValueError(f"Unknown {what} {name!r}. Valid: {sorted(table)}. Received: {argument}={name!r}")
+    return table[name]
+
+
 def get_model_class(name):
     """The class registered as `name`; unknown names list the valid ones."""
-    if name not in _MODELS:
-        raise ValueError(
-            f"Unknown model {name!r}. Available models: {available_models()}. "
-            f"Received: name={name!r}"
-        )
-    return _MODELS[name]
+    return lookup(_MODELS, name, "model", "name")
 
 
 def model_hparams(name):

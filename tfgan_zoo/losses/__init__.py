@@ -34,6 +34,8 @@ Example:
 import collections
 import inspect
 
+from tfgan_zoo import registry
+
 from tfgan_zoo.losses.adversarial import hinge_discriminator_loss
 from tfgan_zoo.losses.adversarial import hinge_generator_loss
 from tfgan_zoo.losses.adversarial import least_squares_discriminator_loss
@@ -82,13 +84,9 @@ def get(name):
     >>> get("non_saturating").generator.__name__
     'non_saturating_generator_loss'
     """
-    key = _ALIASES.get(name, name)
-    if key not in _LOSS_PAIRS:
-        raise ValueError(
-            f"Unknown loss {name!r}. Valid losses: {available_losses()}. "
-            f"Received: loss={name!r}"
-        )
-    return _LOSS_PAIRS[key]
+    if name in _ALIASES:
+        return _LOSS_PAIRS[_ALIASES[name]]
+    return registry.lookup(_LOSS_PAIRS, name, "loss", "loss")
 
 
 def supports_label_smoothing(pair):

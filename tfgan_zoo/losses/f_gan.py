@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo import registry
 from tfgan_zoo.losses._reduction import _as_float
 from tfgan_zoo.losses._reduction import _per_example
 from tfgan_zoo.losses._reduction import _reduce
@@ -32,12 +33,7 @@ F_DIVERGENCES = {
 
 
 def _f_parts(divergence):
-    if divergence not in F_DIVERGENCES:
-        raise ValueError(
-            f"Unknown f-divergence {divergence!r}. Valid: {sorted(F_DIVERGENCES)}. "
-            f"Received: divergence={divergence!r}"
-        )
-    return F_DIVERGENCES[divergence]
+    return registry.lookup(F_DIVERGENCES, divergence, "f-divergence", "divergence")
 
 
 def f_divergence_discriminator_loss(
