@@ -43,6 +43,7 @@ setuptools.setup(
         "numpy>=1.23",
         "scipy>=1.10",
         "scikit-learn>=1.2",
+        "pandas>=2.0",
         "scikit-image>=0.19",
     ],
     extras_require={
