@@ -11,6 +11,7 @@ Sources (`spec`):
 | `folder:<dir>`  | image files; class subfolders become labels                  |
 | `ring8`         | 2-D toy data: a ring of 8 Gaussians (mode-collapse probe)    |
 | `grid25`        | 2-D toy data: a 5x5 grid of Gaussians (mode-collapse probe)  |
+| `csv:<path>`    | a table (see `table`: `read_csv`, schema, missing values)    |
 
 Each source is a module of this package (`digits`, `tfds`, `idx`, `folder`,
 `toy`) registered with `sources.register_source`; a new kind of data is one
@@ -39,6 +40,7 @@ True
 
 # The sources register themselves on import, in the order of `SOURCES`.
 from tfgan_zoo.data import digits, tfds, idx, folder, toy  # noqa: F401, I001
+from tfgan_zoo.data import table  # noqa: F401  (csv:<path>, tables)
 from tfgan_zoo.data import checks, pipeline, tfds_builders  # noqa: F401
 from tfgan_zoo.data.folder import IMAGE_EXTENSIONS
 from tfgan_zoo.data.sources import DataInfo, get_source, parse_spec, register_source, specs
