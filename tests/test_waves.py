@@ -1,0 +1,115 @@
+"""The `waves` data: sines and sawtooths, in memory and as a tfds builder."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from helpers import REPO_ROOT
+
+from tfgan_zoo import data
+from tfgan_zoo.data import waves
+
+
+def test_shapes_range_and_balance():
+    x, y = waves.waves(1000, seed=0)
+    assert x.shape == (1000, 30, 1) and x.dtype == np.float32
+    assert y.dtype == np.int32 and np.bincount(y).tolist() == [500, 500]
+    assert np.abs(x).max() <= 0.9
+    # Amplitudes drawn from [0.1, 0.9]: each wave's peak lies in that range
+    # (a sawtooth or a sine of >= 1 cycle over 30 steps comes close to it).
+    peak = np.abs(x).max(axis=(1, 2))
+    assert peak.min() > 0.05 and peak.max() <= 0.9
+    multi, _ = waves.waves(10, num_features=3, seed=0)
+    assert multi.shape == (10, 30, 3)
+    assert not np.allclose(multi[:, :, 0], multi[:, :, 1])  # Channels draw their own waves.
+
+
+def test_a_seed_gives_the_same_waves():
+    a, la = waves.waves(50, seed=3)
+    b, lb = waves.waves(50, seed=3)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(la, lb)
+    assert not np.allclose(a, waves.waves(50, seed=4)[0])
+
+
+def _sine_residual(x):
+    """How far `x` is from a sinusoid: a sampled sinusoid satisfies
+    x[t+1] + x[t-1] = 2 cos(w) x[t] for one constant; the least-squares
+    residual of that fit, relative to the signal's size."""
+    lhs, rhs = x[2:] + x[:-2], x[1:-1]
+    c = lhs @ rhs / (rhs @ rhs)
+    return np.linalg.norm(lhs - c * rhs) / np.linalg.norm(lhs)
+
+
+def test_sines_and_sawtooths_are_as_defined():
+    x, y = waves.waves(200, seed=0)
+    for wave, label in zip(x[:, :, 0], y):
+        diffs = np.diff(wave)
+        if label == 0:  # A sampled sinusoid.
+            assert _sine_residual(wave) < 1e-4
+        else:  # Rises at one slope, A * 2f / 30 per step, and drops at most 6 times (f <= 5).
+            steady = np.isclose(diffs, np.median(diffs), atol=1e-5)
+            assert steady.sum() >= len(diffs) - 6 and np.median(diffs) > 0
+            assert _sine_residual(wave) > 1e-2
+    assert waves.FREQUENCY == (1.0, 5.0) and waves.AMPLITUDE == (0.1, 0.9)
+
+
+def test_load_gives_batches_and_splits():
+    ds = data.load("waves", batch_size=16, seed=0)
+    x, y = next(iter(ds))
+    assert tuple(x.shape) == (16, 30, 1) and tuple(y.shape) == (16,)
+    assert data.info("waves").num_examples == 10_000
+    assert data.info("waves:3", split="test").image_shape == (30, 3)
+    train, _ = data.load_arrays("waves")
+    test, _ = data.load_arrays("waves", split="test")
+    assert len(train) == 10_000 and len(test) == 2_000
+    assert not np.isin(test[:, 0, 0], train[:, 0, 0]).any()  # Different draws.
+    np.testing.assert_array_equal(data.load_arrays("waves", split="test[:5]")[0], test[:5])
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: data.load("waves:0", batch_size=4), r"Received: spec='waves:0'"),
+        (lambda: data.load("waves:x", batch_size=4), r"Received: spec='waves:x'"),
+        (lambda: data.load("waves", batch_size=4, image_shape=(20, 1)), r"Received: image_shape=\(20, 1\)"),
+        (lambda: data.load("waves:3", batch_size=4, image_shape=(30, 1)), r"Received: image_shape=\(30, 1\)"),
+        (lambda: data.load("waves", batch_size=4, split="validation"), r"Received: split='validation'"),
+        (lambda: waves.waves(0), r"Received: num_examples=0"),
+    ],
+)
+def test_bad_requests_name_the_value(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+_NO_NETWORK_LOAD = textwrap.dedent(
+    """
+    import socket, sys
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled by the test")
+    socket.create_connection = socket.getaddrinfo = socket.socket.connect = no_network
+    import numpy as np
+    import tensorflow_datasets as tfds
+    import tfgan_zoo.data
+    for config in ("waves", "waves/3d"):
+        ds = tfds.load(config, split="test", data_dir=sys.argv[1], shuffle_files=False)
+        x = np.stack([ex["sequence"].numpy() for ex in ds])
+        y = np.array([ex["label"].numpy() for ex in ds])
+        want = tfgan_zoo.data.waves.split_arrays("test", x.shape[-1])
+        order = lambda v: np.lexsort(v.reshape(len(v), -1).T)
+        same = np.array_equal(x[order(x)], want[0][order(want[0])]) and np.bincount(y).tolist() == [1000, 1000]
+        print(config, x.shape, same)
+    """
+)
+
+
+def test_tfds_builder_prepares_with_no_network(tmp_path):
+    # Where the machine allows it, in a namespace with no network at all.
+    no_net = ["unshare", "-n"] if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0 else []
+    args = [sys.executable, "-c", _NO_NETWORK_LOAD, str(tmp_path / "tfds")]
+    proc = subprocess.run(no_net + args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [line for line in proc.stdout.splitlines() if line.startswith("waves")] == ["waves (2000, 30, 1) True", "waves/3d (2000, 30, 3) True"]
