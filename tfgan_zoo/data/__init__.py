@@ -12,9 +12,10 @@ Sources (`spec`):
 | `ring8`         | 2-D toy data: a ring of 8 Gaussians (mode-collapse probe)    |
 | `grid25`        | 2-D toy data: a 5x5 grid of Gaussians (mode-collapse probe)  |
 | `csv:<path>`    | a table (see `table`: `read_csv`, schema, missing values)    |
+| `waves[:<k>]`   | sine/sawtooth sequences `[30, k]` (`data.waves`); tfds too   |
 
 Each source is a module of this package (`digits`, `tfds`, `idx`, `folder`,
-`toy`) registered with `sources.register_source`; a new kind of data is one
+`toy`, `waves`) registered with `sources.register_source`; a new kind of data is one
 more module, imported below.
 
 Images come out as float32 in [-1, 1], resized to `image_shape` when given,
@@ -39,7 +40,7 @@ True
 """
 
 # The sources register themselves on import, in the order of `SOURCES`.
-from tfgan_zoo.data import digits, tfds, idx, folder, toy  # noqa: F401, I001
+from tfgan_zoo.data import digits, tfds, idx, folder, toy, waves  # noqa: F401, I001
 from tfgan_zoo.data import table  # noqa: F401  (csv:<path>, tables)
 from tfgan_zoo.data import checks, pipeline, tfds_builders  # noqa: F401
 from tfgan_zoo.data.folder import IMAGE_EXTENSIONS
