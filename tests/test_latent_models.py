@@ -1,0 +1,133 @@
+"""The latent-structure models: InfoGAN, BiGAN/ALI and AAE.
+
+Hand-computed losses on known network outputs, the code and encoder APIs,
+their errors, and the exported encoder signatures. The registry's
+parametrised contract (tests/test_models.py, test_distribute.py,
+test_export.py) covers fit, round trips, replicas and export for each.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from helpers import tiny_model
+
+from tfgan_zoo.networks import encoders
+
+# ----------------------------------------------------------------------------
+# InfoGAN.
+
+
+def test_infogan_latent_layout_and_prior():
+    model = tiny_model("infogan")  # latent 8 = noise 3 + categorical 3 + continuous 2
+    assert (model.noise_dim, model.categorical_dim, model.continuous_dim) == (3, 3, 2)
+    z = model.prior.sample(500, seed=tf.constant([1, 2])).numpy()
+    noise, one_hot, continuous = (t.numpy() for t in model.split_latent(tf.constant(z)))
+    assert noise.shape == (500, 3) and one_hot.shape == (500, 3) and continuous.shape == (500, 2)
+    np.testing.assert_array_equal(one_hot.sum(1), 1.0)
+    assert set(np.unique(one_hot)) == {0.0, 1.0}
+    assert continuous.min() >= -1 and continuous.max() <= 1
+    assert set(one_hot.argmax(1)) == {0, 1, 2}
+
+
+def test_infogan_info_penalty_by_hand():
+    model = tiny_model("infogan", lambda_categorical=1.0, lambda_continuous=0.1)
+    # Codes: categorical 1, continuous (0.5, -1).
+    z = np.array([[9, 9, 9, 0, 1, 0, 0.5, -1.0]], np.float32)
+    q = np.array([[1.0, 2.0, 0.0, 0.0, 0.5]], np.float32)  # logits, then means
+    cross_entropy = -math.log(math.exp(2) / (math.exp(1) + math.exp(2) + 1))
+    gaussian_nll = 0.5 * (0.5**2 + 1.5**2) + math.log(2 * math.pi)  # two unit-scale codes
+    want = cross_entropy + 0.1 * gaussian_nll
+    got = model.info_penalty(tf.constant(q), tf.constant(z)).numpy()
+    np.testing.assert_allclose(got, [want], rtol=1e-5)
+
+
+def test_infogan_learned_scale_penalty_by_hand():
+    model = tiny_model("infogan", learn_continuous_scale=True, lambda_categorical=0.0, lambda_continuous=1.0)
+    assert model.discriminator.outputs[1].shape[-1] == 3 + 2 * 2
+    z = np.array([[0, 0, 0, 1, 0, 0, 1.0, 0.0]], np.float32)
+    q = np.array([[0, 0, 0, 0.0, 0.0, math.log(2.0), 0.0]], np.float32)  # means 0, scales (2, 1)
+    want = (0.5 * (1 / 2) ** 2 + math.log(2) + 0.5 * math.log(2 * math.pi)) + 0.5 * math.log(2 * math.pi)
+    np.testing.assert_allclose(model.info_penalty(tf.constant(q), tf.constant(z)).numpy(), [want], rtol=1e-5)
+
+
+def test_infogan_losses_add_the_penalty_to_both_players():
+    model = tiny_model("infogan")
+    x = np.random.default_rng(0).uniform(-1, 1, (6, 8, 8, 1)).astype("float32")
+    seed = tf.constant([3, 4])
+    z = model.sample_latent(6, seed=seed)
+    logit, q = model.discriminator(model.generate_batch(z, training=True), training=True)
+    real_logit = model.discriminate(tf.constant(x), training=True)
+    penalty = model.info_penalty(q, z).numpy()
+    softplus = lambda t: np.log1p(np.exp(t))  # noqa: E731
+    d_want = softplus(-real_logit.numpy()[:, 0]) + softplus(logit.numpy()[:, 0]) + penalty
+    g_want = softplus(-logit.numpy()[:, 0]) + penalty
+
+    # The losses draw the same z when the seed generator is in the same state.
+    model.sample_latent = lambda n, seed_=None: z
+    d_loss, _ = model.discriminator_loss(tf.constant(x), None, training=True)
+    g_loss, logs = model.generator_loss(tf.constant(x), None, training=True)
+    np.testing.assert_allclose(d_loss.numpy(), d_want, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(g_loss.numpy(), g_want, rtol=1e-4, atol=1e-5)
+    assert float(logs["info_loss"]) == pytest.approx(penalty.mean(), rel=1e-5)
+
+
+def test_infogan_generate_with_codes():
+    model = tiny_model("infogan")
+    z = model.latent_with_codes(categorical=[2, 0], continuous=[[0.5, -0.5], [1, 1]], seed=3)
+    np.testing.assert_array_equal(z[:, 3:6], [[0, 0, 1], [1, 0, 0]])
+    np.testing.assert_array_equal(z[:, 6:], [[0.5, -0.5], [1, 1]])
+    # The noise is the seed's, as in generate(seed=...).
+    drawn = model.latent_with_codes(2, seed=3)
+    np.testing.assert_array_equal(z[:, :3], drawn[:, :3])
+    images = model.generate(categorical=[2, 0], continuous=[[0.5, -0.5], [1, 1]], seed=3)
+    np.testing.assert_allclose(images, model.generate(z=z), atol=1e-6)
+    assert images.shape == (2, 8, 8, 1)
+    # Codes change the image; only the categorical one given: the rest is the seed's.
+    assert not np.allclose(model.generate(categorical=[0], seed=1), model.generate(categorical=[1], seed=1))
+    given = model.latent_with_codes(z=drawn, categorical=[1, 1])
+    np.testing.assert_array_equal(given[:, 6:], drawn[:, 6:])
+
+
+def test_infogan_code_errors_name_the_value():
+    model = tiny_model("infogan")
+    with pytest.raises(ValueError, match=r"in \[0, 3\)\. Received: categorical out of range \[3, 7\]"):
+        model.generate(categorical=[0, 3, 7])
+    with pytest.raises(ValueError, match=r"\[n, 2\]\. Received: continuous of shape \(2, 3\)"):
+        model.generate(continuous=np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="disagree"):
+        model.generate(categorical=[0, 1], continuous=np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="unconditional"):
+        model.generate(categorical=[0], labels=[0])
+    with pytest.raises(ValueError, match=r"must exceed categorical_dim \+ continuous_dim = 12\. Received: latent_dim=12"):
+        tiny_model("infogan", categorical_dim=10, latent_dim=12)
+    with pytest.raises(ValueError, match="Received: categorical_dim=1"):
+        tiny_model("infogan", categorical_dim=1)
+    with pytest.raises(ValueError, match="infer_codes"):
+        model.encode(np.zeros((1, 8, 8, 1), np.float32))
+
+
+def test_infogan_infer_codes():
+    model = tiny_model("infogan")
+    x = np.random.default_rng(1).uniform(-1, 1, (5, 8, 8, 1)).astype("float32")
+    codes = model.infer_codes(x, batch_size=2)
+    assert codes["categorical"].shape == (5, 3) and codes["continuous"].shape == (5, 2)
+    np.testing.assert_allclose(codes["categorical"].sum(1), 1.0, rtol=1e-5)
+    q = model.discriminator(x, training=False)[1].numpy()
+    np.testing.assert_allclose(codes["continuous"], q[:, 3:5], atol=1e-6)
+    np.testing.assert_allclose(codes["categorical"], tf.nn.softmax(q[:, :3]).numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match=r"Received: images of shape \(5, 9, 9, 1\)"):
+        model.infer_codes(np.zeros((5, 9, 9, 1)))
+    with pytest.raises(ValueError, match=r"\[-1, 1\]\. Received: images in \[0.0, 255.0\]"):
+        model.infer_codes(np.full((2, 8, 8, 1), 255.0))
+    with pytest.raises(ValueError, match="NaN"):
+        model.infer_codes(np.full((2, 8, 8, 1), np.nan))
+
+
+def test_q_discriminator_shares_one_trunk():
+    d = encoders.q_discriminator("dcgan", (8, 8, 1), q_dim=5, width=4, hidden_units=8)
+    logit, q = d.outputs
+    assert tuple(logit.shape) == (None, 1) and tuple(q.shape) == (None, 5)
+    # The two heads read the same features: both sit on the trunk's flatten.
+    assert d.get_layer("logits").input is d.get_layer("q_hidden").input

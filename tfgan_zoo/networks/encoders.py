@@ -1,0 +1,155 @@
+"""Networks that read a latent space: encoders, InfoGAN's Q head, joint and
+code discriminators.
+
+They reuse the discriminator families (`dcgan_discriminator`,
+`mlp_discriminator`): an encoder is a discriminator trunk with a code head
+instead of the logit, so it follows the same architecture rules.
+
+- `encoder`: `x` (and a label) -> `z`, deterministic or the mean of a
+  Gaussian posterior (`GaussianCode`, whose `loc_and_log_scale` gives the
+  reparametrised sample's parameters).
+- `q_discriminator`: InfoGAN's discriminator, one trunk with two heads, the
+  real/fake logit and Q's code posterior.
+- `joint_shape` / `joint_input`: a `(x, z)` pair as one sample, `z` tiled
+  over the image as extra channels (as the conditional discriminators take
+  labels), for BiGAN's `D(x, z)`.
+
+Example:
+
+>>> e = encoder("dcgan", (8, 8, 1), latent_dim=3, width=4)
+>>> tuple(e.output.shape)
+(None, 3)
+"""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo.networks.dcgan import dcgan_discriminator
+from tfgan_zoo.networks.layers import glorot_initializer
+from tfgan_zoo.networks.mlp import mlp_discriminator
+
+POSTERIORS = ("deterministic", "gaussian")
+# Encoders draw other initial weights than the discriminator of the same seed.
+E_SEED_OFFSET = 7919
+
+
+def trunk(network, sample_shape, width=None, kernel_size=5, num_classes=None, seed=None,
+          synchronized_bn=False, norm="batch"):
+    """`(inputs, features)`: a discriminator of family `network` without its logit layer.
+
+    `width` as in `tfgan_zoo.networks.build_pair` (`"mlp"`: hidden layers
+    `(2w, w)`, default w = 256).
+    """
+    if network == "dcgan":
+        d = dcgan_discriminator(sample_shape, width, kernel_size, num_classes, seed, synchronized_bn, norm)
+    elif network == "mlp":
+        w = int(width or 256)
+        d = mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed)
+    else:
+        raise ValueError(f"Unknown network {network!r}. Valid networks: ['dcgan', 'mlp']. Received: network={network!r}")
+    return d.inputs, d.get_layer("logits").input
+
+
+def _model(inputs, outputs, name):
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, outputs, name=name)
+
+
+@keras.saving.register_keras_serializable(package="tfgan_zoo")
+class GaussianCode(keras.layers.Layer):
+    """A diagonal Gaussian posterior head: features -> its mean.
+
+    Called, it returns the mean (what `encode` serves);
+    `loc_and_log_scale(features)` gives both parameters, for a
+    reparametrised sample `loc + exp(log_scale) * eps` with noise the model
+    draws (so that N replicas draw what one would).
+
+    Args:
+        latent_dim: size of `z`.
+        seed: seeds the weight initialisers.
+    """
+
+    def __init__(self, latent_dim, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.latent_dim = int(latent_dim)
+        self.seed = seed
+        self.loc = keras.layers.Dense(self.latent_dim, kernel_initializer=glorot_initializer(seed, 1), name="loc")
+        # Starts at scale ~1: zero kernel, zero bias.
+        self.log_scale = keras.layers.Dense(self.latent_dim, kernel_initializer="zeros", name="log_scale")
+
+    def build(self, input_shape):
+        self.loc.build(input_shape)
+        self.log_scale.build(input_shape)
+
+    def call(self, features):
+        return self.loc(features)
+
+    def loc_and_log_scale(self, features):
+        return self.loc(features), tf.clip_by_value(self.log_scale(features), -10.0, 5.0)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.latent_dim)
+
+    def get_config(self):
+        return {**super().get_config(), "latent_dim": self.latent_dim, "seed": self.seed}
+
+
+def encoder(network, sample_shape, latent_dim, posterior="deterministic", width=None, kernel_size=5,
+            num_classes=None, seed=None, synchronized_bn=False, name="encoder"):
+    """An encoder `x` (and `labels` if `num_classes`) -> `z` `[batch, latent_dim]`.
+
+    Args:
+        network: the trunk's family, `"dcgan"` or `"mlp"` (see `trunk`).
+        sample_shape: shape of one input sample.
+        latent_dim: size of `z`.
+        posterior: `"deterministic"` (a linear code layer `z`) or
+            `"gaussian"` (a `GaussianCode` layer `z`, whose output is the mean).
+        width, kernel_size, num_classes, synchronized_bn: as in `trunk`.
+        seed: seeds the weights (offset from the discriminator's).
+        name: model name.
+    """
+    if posterior not in POSTERIORS:
+        raise ValueError(f"Unknown posterior {posterior!r}. Valid: {list(POSTERIORS)}. Received: posterior={posterior!r}")
+    seed = None if seed is None else int(seed) + E_SEED_OFFSET
+    inputs, h = trunk(network, sample_shape, width, kernel_size, num_classes, seed, synchronized_bn)
+    if posterior == "gaussian":
+        z = GaussianCode(latent_dim, seed=seed, dtype="float32", name="z")(h)
+    else:
+        z = keras.layers.Dense(int(latent_dim), kernel_initializer=glorot_initializer(seed, 0), dtype="float32", name="z")(h)
+    return _model(inputs, z, name)
+
+
+def encoder_features(encoder_model):
+    """The sub-model of `encoder_model` up to its code layer `z` (shares its layers)."""
+    return keras.Model(encoder_model.inputs, encoder_model.get_layer("z").input, name=f"{encoder_model.name}_features")
+
+
+def q_discriminator(network, sample_shape, q_dim, width=None, kernel_size=5, seed=None,
+                    synchronized_bn=False, hidden_units=128, name="discriminator"):
+    """InfoGAN's discriminator: `x` -> `[logit [batch, 1], q [batch, q_dim]]`.
+
+    One trunk (the family's discriminator), two heads: the real/fake logit
+    and Q's parameters, after one hidden layer of its own (Chen et al.,
+    appendix C: FC 128, leaky ReLU).
+    """
+    inputs, h = trunk(network, sample_shape, width, kernel_size, None, seed, synchronized_bn)
+    logit = keras.layers.Dense(1, kernel_initializer=glorot_initializer(seed, 900), dtype="float32", name="logits")(h)
+    q = keras.layers.Dense(int(hidden_units), kernel_initializer=glorot_initializer(seed, 901), name="q_hidden")(h)
+    q = keras.layers.LeakyReLU(negative_slope=0.2, name="q_lrelu")(q)
+    q = keras.layers.Dense(int(q_dim), kernel_initializer=glorot_initializer(seed, 902), dtype="float32", name="q")(q)
+    return _model(inputs, [logit, q], name)
+
+
+def joint_shape(sample_shape, latent_dim):
+    """The shape of one `(x, z)` pair as `joint_input` packs it."""
+    sample_shape = tuple(int(d) for d in sample_shape)
+    return sample_shape[:-1] + (sample_shape[-1] + int(latent_dim),)
+
+
+def joint_input(x, z):
+    """`(x, z)` as one sample: `z` tiled over `x`'s positions, concatenated on the last axis."""
+    x = tf.convert_to_tensor(x)
+    z = tf.cast(z, x.dtype)
+    spatial = tf.shape(x)[1:-1]
+    ones = tf.ones(tf.concat([[1], spatial, [1]], 0), x.dtype)
+    tiled = tf.reshape(z, tf.concat([tf.shape(z)[:1], tf.ones_like(spatial), tf.shape(z)[-1:]], 0)) * ones
+    return tf.concat([x, tiled], -1)
