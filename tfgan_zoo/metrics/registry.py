@@ -21,6 +21,14 @@ needs logits, `cacc` the requested labels). An output `x` is reported as
 | `cacc` | image | `cacc` | conditional accuracy: the classifier agrees with the requested label (conditional models) |
 | `modes` | toy | `modes`, `hq` | modes covered, high-quality fraction (`ring8`, `grid25`) |
 | `mmd` | toy | `mmd` | RBF-kernel MMD^2 on the points |
+| `mmd_seq` | sequence | `mmd_seq` | RBF-kernel MMD^2 (median heuristic) of the sequences, as RCGAN reports |
+| `disc` | sequence | `disc` | discriminative score: `\|accuracy - 0.5\|` of a post-hoc GRU real-vs-generated classifier (TimeGAN) |
+| `tstr` | sequence | `tstr` | predictive score: MAE on real held-out data of a GRU next-step predictor trained on the samples (TRTR: on real data) |
+| `cacc_seq` | sequence | `cacc_seq` | conditional accuracy: a GRU classifier trained on real data labels the samples as requested |
+
+The sequence metrics read `real` (real held-out sequences), `fake`,
+`labels` and `train`/`train_labels` (real training data); see
+`tfgan_zoo.metrics.sequence_evaluate`.
 
 Example:
 
@@ -38,12 +46,16 @@ from typing import Optional
 
 import numpy as np
 
+from tfgan_zoo.metrics import discriminative
 from tfgan_zoo.metrics import functions
+from tfgan_zoo.metrics import predictive
+from tfgan_zoo.metrics import sequence_cacc
 from tfgan_zoo.metrics import toy
 
 IMAGE = "image"
 TOY = "toy"
-KINDS = (IMAGE, TOY)
+SEQUENCE = "sequence"
+KINDS = (IMAGE, TOY, SEQUENCE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +71,8 @@ class MetricInputs:
         labels: the labels the samples were generated for, or None.
         seed: seeds random subsets (KID).
         centers, std: the toy data's modes (None for images).
+        train, train_labels: real training sequences and their labels,
+            for the metrics that train a probe on real data (sequences).
     """
 
     real: np.ndarray
@@ -69,6 +83,8 @@ class MetricInputs:
     seed: int = 0
     centers: Optional[np.ndarray] = None
     std: Optional[float] = None
+    train: Optional[np.ndarray] = None
+    train_labels: Optional[np.ndarray] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -232,3 +248,31 @@ def _modes(x):
 def _mmd(x):
     """RBF-kernel MMD^2 of the points."""
     return {"mmd": functions.mmd(x.real[: len(x.fake)], x.fake)}
+
+
+@register_metric("mmd_seq", kind=SEQUENCE)
+def _mmd_seq(x):
+    """RBF-kernel MMD^2 of the sequences (median heuristic)."""
+    n = min(len(x.real), len(x.fake))
+    return {"mmd_seq": functions.mmd(x.real[:n], x.fake[:n])}
+
+
+@register_metric("disc", kind=SEQUENCE)
+def _disc(x):
+    """Discriminative score |accuracy - 0.5| of a post-hoc GRU classifier."""
+    return {"disc": discriminative.discriminative_score(x.real, x.fake, seed=x.seed)}
+
+
+@register_metric("tstr", kind=SEQUENCE)
+def _tstr(x):
+    """Predictive score: real-data MAE of a GRU next-step predictor trained on the samples."""
+    return {"tstr": predictive.predictive_score(x.fake, x.real, seed=x.seed)}
+
+
+@register_metric("cacc_seq", kind=SEQUENCE, conditional=True)
+def _cacc_seq(x):
+    """Conditional accuracy of a GRU classifier trained on real sequences."""
+    if x.labels is None or x.train_labels is None:
+        return {}
+    classifier = sequence_cacc.fit_sequence_classifier(x.train, x.train_labels, seed=x.seed)
+    return {"cacc_seq": sequence_cacc.sequence_conditional_accuracy(classifier, x.fake, x.labels)}
