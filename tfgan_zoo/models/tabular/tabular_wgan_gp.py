@@ -1,0 +1,290 @@
+"""WGAN-GP for tables of continuous and categorical columns, with what
+CTGAN (Xu et al. 2019, "Modeling Tabular Data using Conditional GAN")
+added, each an hparam so that it can be switched off and measured."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.critics.base import PenaltyCriticGAN
+from tfgan_zoo.models.tabular import conditions as conditions_lib
+from tfgan_zoo.models.tabular import networks
+from tfgan_zoo.models.tabular.transformer import TableTransformer
+from tfgan_zoo.registry import register_model
+
+
+def example_transformer():
+    """A fixed three-column layout (a two-mode `x`, a min-max `n`, a
+    categorical `c` of a/b/c), for a model built without a table."""
+    columns = [
+        {"name": "x", "kind": "continuous", "dtype": "float64", "modes": 2, "missing": False},
+        {"name": "n", "kind": "continuous", "dtype": "int64", "modes": 1, "missing": False},
+        {"name": "c", "kind": "categorical", "dtype": "object", "categories": ["a", "b", "c"], "missing": False},
+    ]
+    transformer = TableTransformer(columns, name="table_transformer")
+    values = [
+        {"means": [-0.5, 0.5], "stds": [0.125, 0.125], "weights": [0.5, 0.5], "range": [-1.0, 1.0]},
+        {"means": [5.0], "stds": [1.25], "weights": [1.0], "range": [0.0, 10.0]},
+        {"counts": [1.0, 1.0, 1.0]},
+    ]
+    for params, fitted in zip(transformer.params, values):
+        for key, value in fitted.items():
+            params[key].assign(np.asarray(value, np.float32))
+    return transformer
+
+
+def _check(value, ok, name):
+    if not ok:
+        raise ValueError(f"`{name}` is out of range. Received: {name}={value!r}")
+
+
+@register_model("tabular_wgan_gp")
+class TabularWGANGP(PenaltyCriticGAN):
+    """WGAN-GP on the rows of a table encoded by a `TableTransformer`.
+
+    The generator has one head per column part (`tanh` scalars, softmax or
+    Gumbel-softmax one-hots); the critic sees the raw softmax outputs of
+    fake rows and the one-hots of real rows. Options (CTGAN's additions):
+
+    - mode-specific normalisation: the transformer's
+      (`for_table(..., mode_normalization=False)` is min-max);
+    - `condition_vector`: the generator and critic are conditioned on one
+      categorical slot (`num_classes` = the transformer's
+      `condition_size`), trained by sampling (`dataset`), with a
+      cross-entropy that makes the generator honour the condition;
+    - `pac`: the critic scores packs of `pac` rows (PacGAN); batches per
+      replica must be multiples of it;
+    - `gumbel_softmax`: Gumbel-softmax one-hots in training.
+
+    `generate` returns encoded rows (float32 in [-1, 1]);
+    `sample_rows(n, conditions={"Salary": ">50K"})` returns a DataFrame.
+    Logged: `wasserstein_distance`, `gradient_penalty` and
+    `condition_loss` (0 without the conditional vector).
+
+    Args:
+        transformer: a fitted `TableTransformer` (default: a fixed
+            three-column example layout).
+        condition_vector: condition on a categorical slot (CTGAN).
+        pac: rows per critic pack (PacGAN; CTGAN: 10).
+        gumbel_softmax: Gumbel-softmax one-hot heads in training.
+        temperature: the Gumbel-softmax temperature (CTGAN: 0.2).
+        condition_weight: weight of the condition cross-entropy.
+        critic_dropout: dropout after each critic block (CTGAN: 0.5).
+        blocks: residual blocks in G and layers in the critic.
+        latent_dim: size of `z` (CTGAN: 128).
+        width: units per block (CTGAN: 256).
+        d_steps: critic steps per generator step (CTGAN: 1).
+
+    Example:
+
+    >>> import tfgan_zoo
+    >>> gan = tfgan_zoo.create("tabular_wgan_gp", width=8, latent_dim=4, pac=2, seed=0)
+    >>> gan.sample_shape, gan.num_classes
+    ((7,), 3)
+    >>> rows = gan.sample_rows(4, conditions={"c": "b"}, seed=0)
+    >>> list(rows.columns), rows.dtypes["n"].name
+    (['x', 'n', 'c'], 'int64')
+    """
+
+    logged = ("d_loss", "g_loss", "wasserstein_distance", "gradient_penalty", "condition_loss")
+    network_arguments = GAN.network_arguments + ("transformer",)
+    fixed_hparams = ("sample_shape", "network", "num_classes", "critic_norm")
+    # No dropout in the contract tests: Keras' Dropout draws its masks per
+    # replica, so 1 and 2 replicas cannot train alike with it.
+    tiny_hparams = {"pac": 2, "critic_dropout": 0.0}
+
+    def __init__(
+        self,
+        transformer=None,
+        condition_vector=True,
+        pac=10,
+        gumbel_softmax=False,
+        temperature=0.2,
+        condition_weight=1.0,
+        critic_dropout=0.5,
+        blocks=2,
+        latent_dim=128,
+        width=256,
+        d_steps=1,
+        **kwargs,
+    ):
+        transformer = example_transformer() if transformer is None else transformer
+        if not isinstance(transformer, TableTransformer):
+            raise TypeError(f"`transformer` must be a TableTransformer. Received: transformer of type {type(transformer).__name__}")
+        _check(pac, isinstance(pac, int) and not isinstance(pac, bool) and pac >= 1, "pac")
+        _check(temperature, float(temperature) > 0, "temperature")
+        _check(condition_weight, float(condition_weight) >= 0, "condition_weight")
+        _check(critic_dropout, 0 <= float(critic_dropout) < 1, "critic_dropout")
+        _check(blocks, isinstance(blocks, int) and blocks >= 1, "blocks")
+        if condition_vector and not transformer.categorical:
+            raise ValueError("The conditional vector needs a categorical column; the table has none. Received: condition_vector=True")
+        num_classes = transformer.condition_size if condition_vector else None
+        layout = transformer.layout
+        seed = kwargs.get("seed")
+        if kwargs.get("generator") is None:
+            kwargs["generator"] = networks.table_generator(
+                latent_dim, layout, num_classes, width, blocks, seed, kwargs.get("synchronized_bn", False)
+            )
+        if kwargs.get("discriminator") is None:
+            kwargs["discriminator"] = networks.table_critic(
+                transformer.output_dim, num_classes, pac, width, blocks, float(critic_dropout), seed
+            )
+        super().__init__(
+            latent_dim=latent_dim, width=width, d_steps=d_steps, num_classes=num_classes,
+            sample_shape=(transformer.output_dim,), network="mlp", critic_norm="none", **kwargs,
+        )
+        self.transformer = transformer
+        self.pac = pac
+        self.gumbel_softmax = bool(gumbel_softmax)
+        self.temperature = float(temperature)
+        self.condition_weight = float(condition_weight)
+        self._layout = layout
+        self._positions = tf.constant(transformer.condition_positions if condition_vector else [0], tf.int32)
+        if self.gumbel_softmax:
+            logits = self.generator.get_layer("table_logits").output
+            # Not an attribute Keras tracks: it shares the generator's layers.
+            object.__setattr__(self, "_logits_model", keras.Model(self.generator.inputs, logits))
+
+    @classmethod
+    def for_table(cls, frame, schema=None, mode_normalization=True, max_modes=10, missing="indicator", compile=True, **hparams):
+        """A model for the DataFrame `frame`: its transformer fitted
+        (`TableTransformer.fit`, seeded by `hparams["seed"]` or 0), then the
+        model built (and compiled) with `hparams`."""
+        transformer = TableTransformer.fit(
+            frame, schema, mode_normalization=mode_normalization, max_modes=max_modes,
+            missing=missing, seed=hparams.get("seed") or 0,
+        )
+        model = cls(transformer=transformer, **hparams)
+        if compile:
+            model.compile()
+        return model
+
+    def default_optimizers(self):
+        """Adam(2e-4, beta_1=0.5, beta_2=0.9) for both networks (CTGAN)."""
+        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9) for _ in range(2))
+
+    # ------------------------------------------------------------------
+    # Networks.
+
+    def generate_batch(self, z, labels=None, training=False):
+        """Generated rows; Gumbel-softmax one-hots in training if asked."""
+        return self._fake_rows(z, labels, training)[0]
+
+    def _fake_rows(self, z, labels, training):
+        """`(rows the critic sees, their noise-free probabilities)`."""
+        if not (training and self.gumbel_softmax):
+            rows = super().generate_batch(z, labels, training=training)
+            return rows, rows
+        logits = self._logits_model([z, labels] if self.conditional else z, training=training)
+        logits = tf.cast(logits, tf.float32)
+        width = self.sample_shape[0]
+        noise = self.sample_global(
+            tf.shape(z)[0],
+            lambda n, s: -tf.math.log(-tf.math.log(tf.random.stateless_uniform([n, width], s, minval=1e-10, maxval=1.0))),
+        )
+        return networks.activate(logits, self._layout, noise, self.temperature), networks.activate(logits, self._layout)
+
+    def _pack(self, rows):
+        """`[batch, d]` -> `[batch / pac, pac * d]` (PacGAN)."""
+        batch = tf.shape(rows)[0]
+        check = tf.debugging.assert_equal(
+            batch % self.pac, 0, message=f"Batches per replica must be a multiple of pac={self.pac}"
+        )
+        with tf.control_dependencies([check]):
+            return tf.reshape(rows, [-1, self.pac * rows.shape[-1]])
+
+    def _critic(self, labels, training):
+        """`packed rows -> scores`, with the packed one-hot conditions of `labels`."""
+        if not self.conditional:
+            return lambda x: self.discriminator(x, training=training)
+        packed = self._pack(tf.one_hot(labels, self.num_classes))
+        return lambda x: self.discriminator([x, packed], training=training)
+
+    def discriminate(self, samples, labels=None, training=False):
+        """The critic's scores of `samples` in packs of `pac`: `[batch / pac, 1]`."""
+        return self._critic(labels, training)(self._pack(tf.cast(samples, tf.float32)))
+
+    # ------------------------------------------------------------------
+    # Losses.
+
+    def discriminator_loss(self, real, labels, training=True):
+        z = self.sample_latent(tf.shape(real)[0])
+        fake = tf.stop_gradient(self.generate_batch(z, labels, training=training))
+        critic = self._critic(labels, training)
+        real_packs, fake_packs = self._pack(real), self._pack(fake)
+        loss = losses.wasserstein_discriminator_loss(critic(real_packs), critic(fake_packs), reduction="none")
+        penalty = self.penalty(critic, real_packs, fake_packs)
+        logs = {"wasserstein_distance": -tf.reduce_mean(loss), "gradient_penalty": tf.reduce_mean(penalty)}
+        return loss + self.gp_weight * penalty, logs
+
+    def generator_loss(self, real, labels, training=True):
+        """`-D(pack of G(z, c))` plus `condition_weight` times the pack's mean
+        cross-entropy of the conditioned slot (CTGAN)."""
+        rows, probabilities = self._fake_rows(self.sample_latent(tf.shape(real)[0]), labels, training)
+        loss = losses.wasserstein_generator_loss(self._critic(labels, training)(self._pack(rows)), reduction="none")
+        if not self.conditional:
+            return loss, {}
+        chosen = tf.gather(probabilities, tf.gather(self._positions, labels), batch_dims=1)
+        cross_entropy = tf.reduce_mean(tf.reshape(-tf.math.log(chosen + 1e-8), [-1, self.pac]), axis=1)
+        return loss + self.condition_weight * cross_entropy, {"condition_loss": tf.reduce_mean(cross_entropy)}
+
+    # ------------------------------------------------------------------
+    # Tables in and out.
+
+    def dataset(self, frame, batch_size, epochs=1, seed=0):
+        """A `tf.data.Dataset` of `frame`'s encoded rows for `fit`.
+
+        With the conditional vector: `(rows, conditions)` by
+        training-by-sampling, `len(frame) * epochs` draws; without:
+        `epochs` shuffled passes. `batch_size` is rounded down to a
+        multiple of `pac`; partial batches are dropped.
+        """
+        rng = np.random.default_rng(seed)
+        encoded = tf.constant(self.transformer.transform(frame, seed=seed))
+        n = len(frame) * int(epochs)
+        if self.conditional:
+            sizes = [self.transformer.slots(self.transformer.columns[i]) for i in self.transformer.categorical]
+            rows, labels = conditions_lib.training_draws(self.transformer.category_codes(frame), sizes, n, rng)
+            ds = tf.data.Dataset.from_tensor_slices((rows, labels.astype(np.int32)))
+            ds = ds.batch(batch_size - batch_size % self.pac, drop_remainder=True)
+            ds = ds.map(lambda i, c: (tf.gather(encoded, i), c))
+        else:
+            rows = np.concatenate([rng.permutation(len(frame)) for _ in range(int(epochs))])
+            ds = tf.data.Dataset.from_tensor_slices(rows).batch(batch_size - batch_size % self.pac, drop_remainder=True)
+            ds = ds.map(lambda i: tf.gather(encoded, i))
+        return ds.prefetch(tf.data.AUTOTUNE)
+
+    def condition_labels(self, num_samples, conditions=None, seed=None):
+        """int32 condition indices for `num_samples` rows: `conditions`
+        (`{column: value}`, one pair) for every row, or drawn as the table's
+        frequencies; None for a model without the conditional vector."""
+        if not conditions:
+            if not self.conditional:
+                return None
+            rng = np.random.default_rng(seed)
+            return conditions_lib.original_draws(self.transformer.category_frequencies(), num_samples, rng).astype(np.int32)
+        if not isinstance(conditions, dict) or len(conditions) != 1:
+            raise ValueError(f"`conditions` is one {{column: value}} pair. Received: conditions={conditions!r}")
+        if not self.conditional:
+            raise ValueError(f"The model has no conditional vector (condition_vector=False). Received: conditions={conditions!r}")
+        (column, value), = conditions.items()
+        return np.full(num_samples, self.transformer.condition_index(column, value), np.int32)
+
+    def sample_rows(self, num_samples, conditions=None, seed=None, batch_size=1024):
+        """`num_samples` generated rows as a DataFrame with the table's
+        columns and dtypes; the one-hots are sampled (from `seed`).
+
+        Args:
+            num_samples: how many rows.
+            conditions: `{column: value}` for every row, e.g.
+                `{"Salary": ">50K"}`; default: conditions drawn as the
+                table's frequencies.
+            seed: int; the same seed gives the same rows. None: random.
+            batch_size: rows per generator call.
+        """
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        labels = self.condition_labels(num_samples, conditions, seed)
+        rows = self.generate(num_samples, labels=labels, seed=seed, batch_size=batch_size)
+        return self.transformer.inverse_transform(rows, seed=seed)
