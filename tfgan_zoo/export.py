@@ -11,9 +11,10 @@
   conditional models) -> the same outputs. Stateless random ops: a seed
   always gives the same images, the same as `model.generate(seed=...)`.
 
-Requests are checked inside the graph: a wrong `z` width, a label out of
-range, or `num_samples` not in `[1, max_samples]` fail with
-InvalidArgument, never garbage or an out-of-memory.
+Requests are checked inside the graph (`tfgan_zoo.serving_checks`): a
+wrong `z` width, NaN or Inf in `z`, a label out of range, or `num_samples`
+not in `[1, max_samples]` fail with InvalidArgument naming the value, never
+garbage or an out-of-memory.
 
 `assets.extra/tfgan_zoo.json` records the model name, hparams, latent size,
 output shape, value range, dataset, package version and metrics, and
@@ -49,6 +50,8 @@ import tensorflow as tf
 
 from tfgan_zoo import fileio
 from tfgan_zoo import sampling
+from tfgan_zoo import serving_checks as checks
+from tfgan_zoo.models import construction
 from tfgan_zoo.version import __version__
 
 METADATA_FILE = "tfgan_zoo.json"
@@ -68,15 +71,6 @@ def _images_out(images):
     return {"images": images, "images_uint8": as_uint8}
 
 
-def _check_labels(labels, num_classes):
-    return [
-        tf.debugging.assert_greater_equal(
-            labels, 0, message=f"labels must be in [0, {num_classes})"
-        ),
-        tf.debugging.assert_less(labels, num_classes, message=f"labels must be in [0, {num_classes})"),
-    ]
-
-
 def _build_archive(model, max_samples):
     generator = model.generator
     prior = model.prior
@@ -89,20 +83,8 @@ def _build_archive(model, max_samples):
         inputs = z if num_classes is None else [z, labels]
         return _images_out(generator(inputs, training=False))
 
-    def check_z(z):
-        return tf.debugging.assert_equal(
-            tf.shape(z)[1], latent_dim, message=f"z must have shape [batch, {latent_dim}]"
-        )
-
-    def check_count(num_samples):
-        return [
-            tf.debugging.assert_positive(num_samples, message="num_samples must be positive"),
-            tf.debugging.assert_less_equal(
-                num_samples,
-                max_samples,
-                message=f"num_samples must be at most {max_samples} (set at export)",
-            ),
-        ]
+    def z_checks(z):
+        return checks.latent_width(z, latent_dim) + checks.finite(z, "z")
 
     z_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="z")
     count_spec = tf.TensorSpec([], tf.int32, name="num_samples")
@@ -112,12 +94,11 @@ def _build_archive(model, max_samples):
     if num_classes is None:
 
         def serve(z):
-            with tf.control_dependencies([check_z(z)]):
-                return run_generator(tf.identity(z), None)
+            return run_generator(checks.checked(z_checks(z), z), None)
 
         def sample(num_samples, seed):
-            with tf.control_dependencies(check_count(num_samples)):
-                z, _ = sampling.generator_inputs(prior, None, num_samples, seed)
+            num_samples = checks.checked(checks.sample_count(num_samples, max_samples), num_samples)
+            z, _ = sampling.generator_inputs(prior, None, num_samples, seed)
             return run_generator(z, None)
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec])
@@ -125,27 +106,25 @@ def _build_archive(model, max_samples):
     else:
 
         def serve(z, labels):
-            checks = [
-                check_z(z),
-                tf.debugging.assert_equal(
-                    tf.shape(labels)[0], tf.shape(z)[0], message="labels and z must have the same batch size"
-                ),
-            ] + _check_labels(labels, num_classes)
-            with tf.control_dependencies(checks):
-                return run_generator(tf.identity(z), tf.identity(labels))
+            z, labels = checks.checked(
+                z_checks(z)
+                + checks.same_batch(labels, z, "labels", "z")
+                + checks.labels_in_range(labels, num_classes),
+                z,
+                labels,
+            )
+            return run_generator(z, labels)
 
         def sample(num_samples, seed, labels):
-            n_labels = tf.shape(labels)[0]
-            checks = check_count(num_samples) + _check_labels(labels, num_classes)
-            checks.append(
-                tf.debugging.Assert(
-                    tf.logical_or(tf.equal(n_labels, 0), tf.equal(n_labels, num_samples)),
-                    ["labels must be empty (random labels) or have num_samples entries; got", n_labels],
-                )
+            num_samples, labels = checks.checked(
+                checks.sample_count(num_samples, max_samples)
+                + checks.labels_in_range(labels, num_classes)
+                + checks.labels_for_count(labels, num_samples),
+                num_samples,
+                labels,
             )
-            with tf.control_dependencies(checks):
-                z, random_labels = sampling.generator_inputs(prior, num_classes, num_samples, seed)
-                labels = tf.cond(n_labels > 0, lambda: labels, lambda: random_labels)
+            z, random_labels = sampling.generator_inputs(prior, num_classes, num_samples, seed)
+            labels = tf.cond(tf.shape(labels)[0] > 0, lambda: labels, lambda: random_labels)
             return run_generator(z, labels)
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec, labels_spec])
@@ -181,15 +160,14 @@ def _add_encoder_endpoints(archive, model, run_generator, labels_spec):
         return tf.cast(z, tf.float32)
 
     if conditional:
-        checks = lambda labels: _check_labels(labels, model.num_classes)  # noqa: E731
 
         def encode(images, labels):
-            with tf.control_dependencies(checks(labels)):
-                return {"z": encode_z(images, labels)}
+            labels = checks.checked(checks.labels_in_range(labels, model.num_classes), labels)
+            return {"z": encode_z(images, labels)}
 
         def reconstruct(images, labels):
-            with tf.control_dependencies(checks(labels)):
-                return run_generator(encode_z(images, labels), labels)
+            labels = checks.checked(checks.labels_in_range(labels, model.num_classes), labels)
+            return run_generator(encode_z(images, labels), labels)
 
         archive.add_endpoint("encode", encode, input_signature=[images_spec, labels_spec])
         archive.add_endpoint("reconstruct", reconstruct, input_signature=[images_spec, labels_spec])
@@ -342,28 +320,47 @@ class ExportedGenerator:
         self.latent_dim = int(self.metadata["latent_dim"])
         self.num_classes = self.metadata["num_classes"]
         self.sample_shape = tuple(self.metadata["output_shape"])
+        self.max_samples = int(self.metadata.get("max_samples", DEFAULT_MAX_SAMPLES))
 
     @property
     def conditional(self):
         return self.num_classes is not None
 
-    def generate(self, num_samples=None, z=None, labels=None, seed=0):
+    def generate(self, num_samples=None, z=None, labels=None, seed=0, batch_size=None):
         """Images in [-1, 1] as NumPy, through the exported signatures.
 
         The arguments are checked as `GAN.generate` checks them
-        (`tfgan_zoo.sampling.check_request`).
+        (`tfgan_zoo.sampling.check_request`). A seeded request goes to
+        `sample` in one call, so it takes at most the export's `max_samples`
+        (the model's prior is not in the export to draw more the same way);
+        `z` of any length goes to `serving_default` in batches of
+        `batch_size` (default and at most `max_samples`).
         """
         n, z, labels = sampling.check_request(self.latent_dim, self.num_classes, num_samples, z, labels)
-        if z is not None:
-            inputs = {"z": tf.constant(z)}
+        batch_size = self.max_samples if batch_size is None else construction.positive_int(batch_size, "batch_size")
+        batch_size = min(batch_size, self.max_samples)
+        if z is None:
+            if isinstance(seed, (bool, float)) or int(seed) != seed:
+                raise ValueError(f"`seed` must be an int. Received: seed={seed!r}")
+            if n > self.max_samples:
+                raise ValueError(
+                    f"A seeded request takes at most the export's max_samples={self.max_samples}; pass `z` "
+                    f"(sent in batches) or several seeds. Received: num_samples={n}"
+                )
+            return self._sample(n, int(seed), labels)
+        elif self.conditional and labels is None:
+            raise ValueError("This export is conditional; pass labels with z. Received: labels=None")
+        serve = self._loaded.signatures["serving_default"]
+        outputs = []
+        for start in range(0, n, batch_size):
+            inputs = {"z": tf.constant(z[start : start + batch_size])}
             if self.conditional:
-                if labels is None:
-                    raise ValueError("This export is conditional; pass labels with z. Received: labels=None")
-                inputs["labels"] = tf.constant(labels)
-            return self._loaded.signatures["serving_default"](**inputs)["images"].numpy()
-        if isinstance(seed, (bool, float)) or int(seed) != seed:
-            raise ValueError(f"`seed` must be an int. Received: seed={seed!r}")
-        inputs = {"num_samples": tf.constant(n, tf.int32), "seed": tf.constant(int(seed), tf.int64)}
+                inputs["labels"] = tf.constant(labels[start : start + batch_size])
+            outputs.append(serve(**inputs)["images"].numpy())
+        return np.concatenate(outputs)
+
+    def _sample(self, n, seed, labels):
+        inputs = {"num_samples": tf.constant(n, tf.int32), "seed": tf.constant(seed, tf.int64)}
         if self.conditional:
             inputs["labels"] = tf.constant([] if labels is None else labels, tf.int32)
         return self._loaded.signatures["sample"](**inputs)["images"].numpy()
@@ -379,14 +376,10 @@ def load_generator(path):
     SavedModel version or base directory (an `ExportedGenerator`). Both have
     `generate(num_samples=, z=, labels=, seed=)`, `num_classes`,
     `latent_dim` and `sample_shape`."""
-    import keras
-
     import tfgan_zoo  # noqa: F401  (registers the model classes)
 
     if str(path).endswith(".keras"):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"No .keras file at {path}. Received: model_path={path!r}")
-        return keras.saving.load_model(path)
+        return fileio.load_keras_model(path)  # Names the path and what is wrong with the file.
     if not os.path.isdir(path):
         raise FileNotFoundError(
             f"{path} is neither a .keras file nor a SavedModel directory. Received: model_path={path!r}"
