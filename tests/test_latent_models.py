@@ -13,6 +13,7 @@ import pytest
 import tensorflow as tf
 from helpers import tiny_model
 
+import tfgan_zoo
 from tfgan_zoo.networks import encoders
 
 # ----------------------------------------------------------------------------
@@ -131,3 +132,80 @@ def test_q_discriminator_shares_one_trunk():
     assert tuple(logit.shape) == (None, 1) and tuple(q.shape) == (None, 5)
     # The two heads read the same features: both sit on the trunk's flatten.
     assert d.get_layer("logits").input is d.get_layer("q_hidden").input
+
+
+# ----------------------------------------------------------------------------
+# BiGAN / ALI.
+
+
+def test_joint_input_tiles_z_over_the_image():
+    x = np.arange(4, dtype=np.float32).reshape(1, 2, 2, 1)
+    joint = encoders.joint_input(x, np.array([[7.0, -1.0]], np.float32)).numpy()
+    assert joint.shape == (1, 2, 2, 3) == (1,) + encoders.joint_shape((2, 2, 1), 2)
+    np.testing.assert_array_equal(joint[..., 0], x[..., 0])
+    np.testing.assert_array_equal(joint[..., 1], 7.0)
+    np.testing.assert_array_equal(joint[..., 2], -1.0)
+    flat = encoders.joint_input(np.ones((2, 3), np.float32), np.zeros((2, 1), np.float32)).numpy()
+    np.testing.assert_array_equal(flat, [[1, 1, 1, 0], [1, 1, 1, 0]])
+
+
+def _softplus(t):
+    return np.logaddexp(0.0, t)
+
+
+@pytest.mark.parametrize("name", ["bigan", "ali"])
+def test_bigan_losses_on_joint_pairs_by_hand(name):
+    model = tiny_model(name)
+    x = tf.constant(np.random.default_rng(0).uniform(-1, 1, (6, 8, 8, 1)).astype("float32"))
+    z = model.sample_latent(6, seed=tf.constant([5, 6]))
+    model.sample_latent = lambda n, seed=None: z
+    model.sample_global = lambda n, draw, seed=None: draw(n, tf.constant([1, 1]))  # The posterior's eps.
+    code = model.encode_batch(x, training=True, sample=True)
+    if name == "ali":  # A draw from q(z|x), not its mean.
+        assert not np.allclose(code.numpy(), model.encode_batch(x, training=True).numpy())
+    real = model.discriminator(encoders.joint_input(x, code), training=True).numpy()[:, 0]
+    fake = model.discriminator(encoders.joint_input(model.generate_batch(z, training=True), z), training=True).numpy()[:, 0]
+    d_loss, _ = model.discriminator_loss(x, None)
+    g_loss, _ = model.generator_loss(x, None)
+    np.testing.assert_allclose(d_loss.numpy(), _softplus(-real) + _softplus(fake), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(g_loss.numpy(), _softplus(real) + _softplus(-fake), rtol=1e-4, atol=1e-5)
+
+
+def test_bigan_trains_the_encoder_with_the_generator():
+    model = tiny_model("bigan")
+    assert len(model.generator_variables) == len(model.generator.trainable_variables) + len(
+        model.encoder.trainable_variables
+    )
+    e0 = [w.copy() for w in model.encoder.get_weights()]
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+    model.fit(x, batch_size=16, epochs=1, verbose=0)
+    assert any(not np.array_equal(a, b) for a, b in zip(e0, model.encoder.get_weights()))
+
+
+@pytest.mark.parametrize("name", ["bigan", "ali"])
+def test_encode_and_reconstruct(name):
+    model = tiny_model(name)
+    x = np.random.default_rng(2).uniform(-1, 1, (5, 8, 8, 1)).astype("float32")
+    z = model.encode(x, batch_size=2)
+    assert z.shape == (5, 8) and z.dtype == np.float32
+    np.testing.assert_allclose(z, model.encoder(x, training=False).numpy(), atol=1e-6)
+    np.testing.assert_allclose(model.reconstruct(x), model.generate(z=z), atol=1e-6)
+    assert model.posterior == ("gaussian" if name == "ali" else "deterministic")
+    with pytest.raises(ValueError, match=r"Received: images of shape \(8, 8, 1\)"):
+        model.encode(x[0])
+    with pytest.raises(ValueError, match="unconditional"):
+        model.encode(x, labels=np.zeros(5, np.int32))
+
+
+def test_encoder_errors():
+    with pytest.raises(ValueError, match="Received: posterior='normal'"):
+        tiny_model("bigan", posterior="normal")
+    bigan = tfgan_zoo.get_model_class("bigan")
+    tiny = {"sample_shape": (8, 8, 1), "latent_dim": 8, "width": 4}
+    wrong = encoders.encoder("dcgan", (8, 8, 1), latent_dim=3, width=4)
+    with pytest.raises(ValueError, match=r"\[batch, 8\]\. Received: encoder inputs"):
+        bigan(encoder=wrong, **tiny)
+    deterministic = encoders.encoder("dcgan", (8, 8, 1), latent_dim=8, width=4)
+    with pytest.raises(ValueError, match="GaussianCode"):
+        bigan(encoder=deterministic, posterior="gaussian", **tiny)
+    assert bigan(encoder=deterministic, **tiny).encoder is deterministic

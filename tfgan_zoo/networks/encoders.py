@@ -10,9 +10,10 @@ instead of the logit, so it follows the same architecture rules.
   reparametrised sample's parameters).
 - `q_discriminator`: InfoGAN's discriminator, one trunk with two heads, the
   real/fake logit and Q's code posterior.
-- `joint_shape` / `joint_input`: a `(x, z)` pair as one sample, `z` tiled
-  over the image as extra channels (as the conditional discriminators take
-  labels), for BiGAN's `D(x, z)`.
+- `joint_discriminator`, `joint_shape`, `joint_input`: BiGAN's `D(x, z)`,
+  the family's discriminator on a `(x, z)` pair packed as one sample, `z`
+  tiled over the image as extra channels (as the conditional
+  discriminators take labels).
 
 Example:
 
@@ -33,20 +34,23 @@ POSTERIORS = ("deterministic", "gaussian")
 E_SEED_OFFSET = 7919
 
 
+def discriminator(network, sample_shape, width=None, kernel_size=5, num_classes=None, seed=None,
+                  synchronized_bn=False, norm="batch", name="discriminator"):
+    """The discriminator of family `network` (`"dcgan"` or `"mlp"`), as
+    `tfgan_zoo.networks.build_pair` builds it (`"mlp"`: hidden layers
+    `(2w, w)`, default w = 256)."""
+    if network == "dcgan":
+        return dcgan_discriminator(sample_shape, width, kernel_size, num_classes, seed, synchronized_bn, norm, name=name)
+    if network == "mlp":
+        w = int(width or 256)
+        return mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed, name=name)
+    raise ValueError(f"Unknown network {network!r}. Valid networks: ['dcgan', 'mlp']. Received: network={network!r}")
+
+
 def trunk(network, sample_shape, width=None, kernel_size=5, num_classes=None, seed=None,
           synchronized_bn=False, norm="batch"):
-    """`(inputs, features)`: a discriminator of family `network` without its logit layer.
-
-    `width` as in `tfgan_zoo.networks.build_pair` (`"mlp"`: hidden layers
-    `(2w, w)`, default w = 256).
-    """
-    if network == "dcgan":
-        d = dcgan_discriminator(sample_shape, width, kernel_size, num_classes, seed, synchronized_bn, norm)
-    elif network == "mlp":
-        w = int(width or 256)
-        d = mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed)
-    else:
-        raise ValueError(f"Unknown network {network!r}. Valid networks: ['dcgan', 'mlp']. Received: network={network!r}")
+    """`(inputs, features)`: `discriminator(...)` without its logit layer."""
+    d = discriminator(network, sample_shape, width, kernel_size, num_classes, seed, synchronized_bn, norm)
     return d.inputs, d.get_layer("logits").input
 
 
@@ -143,6 +147,12 @@ def joint_shape(sample_shape, latent_dim):
     """The shape of one `(x, z)` pair as `joint_input` packs it."""
     sample_shape = tuple(int(d) for d in sample_shape)
     return sample_shape[:-1] + (sample_shape[-1] + int(latent_dim),)
+
+
+def joint_discriminator(network, sample_shape, latent_dim, **options):
+    """BiGAN's `D(x, z)`: the family's discriminator on `joint_shape` samples
+    (feed it `joint_input(x, z)`); `options` as in `discriminator`."""
+    return discriminator(network, joint_shape(sample_shape, latent_dim), **options)
 
 
 def joint_input(x, z):
