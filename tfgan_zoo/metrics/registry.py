@@ -25,6 +25,13 @@ needs logits, `cacc` the requested labels). An output `x` is reported as
 | `disc` | sequence | `disc` | discriminative score: `\|accuracy - 0.5\|` of a post-hoc GRU real-vs-generated classifier (TimeGAN) |
 | `tstr` | sequence | `tstr` | predictive score: MAE on real held-out data of a GRU next-step predictor trained on the samples (TRTR: on real data) |
 | `cacc_seq` | sequence | `cacc_seq` | conditional accuracy: a GRU classifier trained on real data labels the samples as requested |
+| `efficacy` | table | `efficacy_f1` | machine-learning efficacy: mean binary F1 on held-out real rows of 4 classifiers trained on the generated rows |
+| `fidelity` | table | `column_distance`, `association_difference` | mean per-column KS / total variation distance; mean difference of the association matrices |
+| `dcr` | table | `fake_dcr_median`, `holdout_dcr_median`, `exact_copies` | privacy guard: distance to the closest training row, generated vs held out; share of exact copies |
+
+The table metrics (`tfgan_zoo.metrics.tabular`) read `real` (held-out
+real rows), `fake` and `train` as DataFrames, and `schema` (with its
+`label` and the `positive` label value).
 
 The sequence metrics read `real` (real held-out sequences), `fake`,
 `labels` and `train`/`train_labels` (real training data); see
@@ -50,12 +57,14 @@ from tfgan_zoo.metrics import discriminative
 from tfgan_zoo.metrics import functions
 from tfgan_zoo.metrics import predictive
 from tfgan_zoo.metrics import sequence_cacc
+from tfgan_zoo.metrics import tabular
 from tfgan_zoo.metrics import toy
 
 IMAGE = "image"
 TOY = "toy"
 SEQUENCE = "sequence"
-KINDS = (IMAGE, TOY, SEQUENCE)
+TABLE = "table"
+KINDS = (IMAGE, TOY, SEQUENCE, TABLE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +94,7 @@ class MetricInputs:
     std: Optional[float] = None
     train: Optional[np.ndarray] = None
     train_labels: Optional[np.ndarray] = None
+    schema: Optional[dict] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,3 +286,25 @@ def _cacc_seq(x):
         return {}
     classifier = sequence_cacc.fit_sequence_classifier(x.train, x.train_labels, seed=x.seed)
     return {"cacc_seq": sequence_cacc.sequence_conditional_accuracy(classifier, x.fake, x.labels)}
+
+
+@register_metric("efficacy", kind=TABLE, outputs=("efficacy_f1",))
+def _efficacy(x):
+    """Machine-learning efficacy: mean F1 on real held-out rows of classifiers trained on the samples."""
+    return {"efficacy_f1": tabular.ml_efficacy(x.fake, x.real, x.schema, x.schema.get("positive"), seed=x.seed)["mean"]}
+
+
+@register_metric("fidelity", kind=TABLE, outputs=("column_distance", "association_difference"))
+def _fidelity(x):
+    """Mean per-column KS / TV distance and mean association-matrix difference."""
+    return {
+        "column_distance": float(np.mean(list(tabular.column_distances(x.real, x.fake, x.schema).values()))),
+        "association_difference": tabular.association_difference(x.real, x.fake, x.schema),
+    }
+
+
+@register_metric("dcr", kind=TABLE, outputs=("fake_dcr_median", "holdout_dcr_median", "exact_copies"))
+def _dcr(x):
+    """Distance to the closest training row, generated vs held out, and exact copies."""
+    d = tabular.closest_distances(x.train, x.real, x.fake, x.schema, seed=x.seed)
+    return {k: d[k] for k in ("fake_dcr_median", "holdout_dcr_median", "exact_copies")}
