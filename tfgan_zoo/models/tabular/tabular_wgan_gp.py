@@ -239,10 +239,12 @@ class TabularWGANGP(PenaltyCriticGAN):
         With the conditional vector: `(rows, conditions)` by
         training-by-sampling, `len(frame) * epochs` draws; without:
         `epochs` shuffled passes. `batch_size` is rounded down to a
-        multiple of `pac`; partial batches are dropped.
+        multiple of `pac`; partial batches are dropped. Scalars beyond a
+        mode's 4 sigma are clipped to [-1, 1], what the `tanh` heads reach
+        (as CTGAN does; `transform` itself keeps them, to round-trip).
         """
         rng = np.random.default_rng(seed)
-        encoded = tf.constant(self.transformer.transform(frame, seed=seed))
+        encoded = tf.constant(np.clip(self.transformer.transform(frame, seed=seed), -1.0, 1.0))
         n = len(frame) * int(epochs)
         if self.conditional:
             sizes = [self.transformer.slots(self.transformer.columns[i]) for i in self.transformer.categorical]

@@ -32,7 +32,7 @@ import numpy as np
 
 _EPS = 0.005  # CTGAN's weight below which a mixture mode is dropped.
 _SCALE = 4.0  # A value is encoded as (x - mu) / (4 sigma).
-_FIT_ROWS = 10_000  # The mixtures are fitted on at most this many rows.
+_FIT_ROWS = 5_000  # The mixtures are fitted on at most this many rows.
 
 
 def _pandas():
