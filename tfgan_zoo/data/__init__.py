@@ -42,6 +42,7 @@ True
 # The sources register themselves on import, in the order of `SOURCES`.
 from tfgan_zoo.data import digits, tfds, idx, folder, toy, waves  # noqa: F401, I001
 from tfgan_zoo.data import table  # noqa: F401  (csv:<path>, tables)
+from tfgan_zoo.data import voxels  # noqa: F401  (voxel_shapes, voxels:<file.npz|dir>; the voxel_shapes tfds builder)
 from tfgan_zoo.data import checks, pipeline, tfds_builders  # noqa: F401
 from tfgan_zoo.data.folder import IMAGE_EXTENSIONS
 from tfgan_zoo.data.sources import DataInfo, get_source, parse_spec, register_source, specs
