@@ -29,7 +29,11 @@ import time
 from absl import app
 from absl import flags
 
-from tfgan_zoo.metrics import registry
+from launchers import cli
+
+cli.quiet_tensorflow()  # Before anything imports TensorFlow.
+
+from tfgan_zoo.metrics import registry  # noqa: E402 (imports TensorFlow)
 
 FLAGS = flags.FLAGS
 
@@ -51,6 +55,7 @@ flags.DEFINE_integer("seed", 0, "Seeds the generated samples and KID subsets.")
 flags.DEFINE_string("results", "results.jsonl", "JSON-lines file the results are appended to.")
 flags.DEFINE_string("cache_dir", None, "Cache for classifiers and real features (default ~/.cache/tfgan_zoo).")
 flags.DEFINE_bool("real", False, "Score two disjoint halves of the real data against each other.")
+flags.DEFINE_bool("verbose", False, "Also show TensorFlow's own start-up and INFO logs.")
 
 # The argument an error's "Received: <name>=" names, as the flag it came from.
 _FLAG_OF_ARGUMENT = {
@@ -64,12 +69,6 @@ _FLAG_OF_ARGUMENT = {
 }
 
 
-def _exit_with(message):
-    """The one line a failed run prints, and exit code 2."""
-    print(f"error: {message}", file=sys.stderr, flush=True)
-    sys.exit(2)
-
-
 def _flag_error(flag, error):
     """Exits naming the flag (and its value) behind `error`.
 
@@ -81,15 +80,7 @@ def _flag_error(flag, error):
         flag = _FLAG_OF_ARGUMENT[match.group(1)]
     value = FLAGS[flag].value
     value = ",".join(value) if isinstance(value, list) else value
-    _exit_with(f"--{flag}={value}: {error}")
-
-
-def _parse_flags(argv):
-    """absl's parser, with a flag error as one `error:` line and exit code 2."""
-    try:
-        return FLAGS(argv)
-    except flags.Error as e:
-        _exit_with(e)
+    cli.exit_with(f"--{flag}={value}: {error}")
 
 
 @contextlib.contextmanager
@@ -102,14 +93,13 @@ def _stage(flag):
 
 
 def main(argv):
-    if len(argv) > 1:
-        _exit_with(f"unexpected arguments {argv[1:]}; every option is a --flag")
+    del argv  # Checked by cli.parse_flags.
+    cli.quiet_output(FLAGS.verbose)
     if not FLAGS.real and not FLAGS.model_path:
-        _exit_with("--model_path is not set: pass a .keras file or a SavedModel, or --real for the real-data ceiling")
+        cli.exit_with("--model_path is not set: pass a .keras file or a SavedModel, or --real for the real-data ceiling")
     from tfgan_zoo import data as data_lib
     from tfgan_zoo import fileio
     from tfgan_zoo import metrics as metrics_lib
-    from tfgan_zoo.export import load_generator
     from tfgan_zoo.version import __version__
 
     # The cheap checks first, before a model is loaded or a classifier trained.
@@ -118,9 +108,9 @@ def main(argv):
     with _stage("metrics"):
         registry.select_metrics(FLAGS.metrics, kind, FLAGS.dataset)
     if FLAGS.num_samples < 2:
-        _exit_with(f"--num_samples={FLAGS.num_samples}: must be at least 2")
+        cli.exit_with(f"--num_samples={FLAGS.num_samples}: must be at least 2")
     with _stage("model_path"):
-        model = None if FLAGS.real else load_generator(FLAGS.model_path)
+        model = None if FLAGS.real else cli.load_generator(FLAGS.model_path)
     conditional = model is not None and model.num_classes is not None
     # Progress (Keras' training lines) goes to stderr: stdout holds the results.
     with contextlib.redirect_stdout(sys.stderr):
@@ -163,4 +153,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(main, flags_parser=_parse_flags)
+    app.run(main, flags_parser=cli.parse_flags)

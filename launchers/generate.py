@@ -7,13 +7,23 @@ r"""Writes a PNG grid of samples from a trained model.
 `--model_path` is a `.keras` file, a SavedModel version directory, or an
 export base directory (its highest version is used). Conditional models
 give one row per class (or the classes in `--labels`).
-"""
 
-import sys
+Any `--num_samples` works with an export: above the export's
+`max_samples` (from its metadata) the noise is drawn from `--seed` as for
+one request and sent in batches, so a seed gives the same images from a
+`.keras` file and from its export.
+
+Bad input is refused before any model is loaded, with one `error:
+--flag=value: ...` line and exit code 2: `--num_samples` below 1, labels
+that are not integers, an `--output` that is a directory or lies under a
+file; a `--model_path` that holds no tfgan_zoo model (a plain Keras model, a
+foreign SavedModel) is named with what it holds.
+"""
 
 from absl import app
 from absl import flags
-from absl import logging
+
+from launchers import cli
 
 FLAGS = flags.FLAGS
 
@@ -22,6 +32,7 @@ flags.DEFINE_string("output", "samples.png", "PNG file to write.")
 flags.DEFINE_integer("num_samples", 64, "Number of images (per grid; rounded to whole rows per class).")
 flags.DEFINE_integer("seed", 0, "Seed of the noise: the same seed gives the same images.")
 flags.DEFINE_list("labels", None, "Conditional models: the classes to draw, one row each. Default: all.")
+flags.DEFINE_bool("verbose", False, "Also show TensorFlow's own start-up and INFO logs.")
 flags.mark_flag_as_required("model_path")
 
 
@@ -30,27 +41,35 @@ def generate_grid(model, num_samples, seed, labels=None):
     from tfgan_zoo import sampling
 
     row_labels, rows = sampling.grid_labels(model.num_classes, num_samples, labels)
-    if row_labels is None:
-        return model.generate(num_samples=num_samples, seed=seed), None
-    return model.generate(labels=row_labels, seed=seed), rows
+    return cli.generate_batched(model, num_samples, seed, row_labels), rows
+
+
+def check_flags():
+    """Refuses bad flag values before any work; a ValueError names the flag."""
+    cli.check_positive("num_samples")
+    cli.check_output_path("output", FLAGS.output, is_dir=False)
+    bad = [label for label in FLAGS.labels or () if not label.strip().lstrip("-").isdigit()]
+    if bad:
+        raise ValueError(f"--labels={','.join(FLAGS.labels)}: labels must be integers. Received: {bad}")
 
 
 def main(argv):
-    if len(argv) > 1:
-        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
-    from tfgan_zoo import images as images_lib
-    from tfgan_zoo.export import load_generator
-
+    del argv  # Checked by cli.parse_flags.
     try:
-        model = load_generator(FLAGS.model_path)
+        check_flags()
+    except ValueError as e:
+        cli.exit_with(e)
+    cli.quiet_output(FLAGS.verbose)
+    from tfgan_zoo import images as images_lib
+
+    with cli.flag_errors("model_path"):
+        model = cli.load_generator(FLAGS.model_path)
+    with cli.flag_errors("labels" if FLAGS.labels else "num_samples"):
         samples, rows = generate_grid(model, FLAGS.num_samples, FLAGS.seed, FLAGS.labels)
-    except (ValueError, FileNotFoundError) as e:
-        logging.error("%s", e)
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
-    images_lib.save_grid(FLAGS.output, samples, rows=rows)
+    with cli.flag_errors("output"):
+        images_lib.save_grid(FLAGS.output, samples, rows=rows)
     print(f"wrote {FLAGS.output}: {len(samples)} images, shape {samples.shape[1:]}")
 
 
 if __name__ == "__main__":
-    app.run(main)
+    app.run(main, flags_parser=cli.parse_flags)

@@ -21,8 +21,13 @@ except the export:
 - `<export_dir>/<model>/<version>/`: the SavedModel for TF Serving.
 
 Model hparams are flags too (`--sample_shape=32,32,3`, `--loss=minimax`,
-`--d_steps=5`, ...); `--helpfull` lists them. The set-up (hparams from the
-data, epoch sizing, the run record) is `tfgan_zoo.training`'s.
+`--d_steps=5`, ...); `--help` lists each model's, with its defaults and a
+line on each. The set-up (hparams from the data, epoch sizing, the run
+record) is `tfgan_zoo.training`'s.
+
+Output: a progress bar when stdout is a terminal, one plain line per epoch
+when it is not (`> log.txt 2>&1` gives a log with no escape codes); TensorFlow's
+start-up and INFO logs only with `--verbose` (see `launchers.cli`).
 
 Bad input is refused before any work, with one `error: --flag=value: ...`
 line and exit code 2: non-positive `--epochs`, `--batch_size`,
@@ -58,10 +63,13 @@ import sys
 
 from absl import app
 from absl import flags
-from absl import logging
 
-from launchers import hparam_flags
-from tfgan_zoo import training
+from launchers import cli
+
+cli.quiet_tensorflow()  # Before anything imports TensorFlow.
+
+from launchers import hparam_flags  # noqa: E402 (imports TensorFlow)
+from tfgan_zoo import training  # noqa: E402
 
 FLAGS = flags.FLAGS
 
@@ -83,7 +91,7 @@ flags.DEFINE_string("export_dir", "saved_models", "Exports go to <export_dir>/<m
 flags.DEFINE_integer("grid_samples", 64, "Images in each sample grid.")
 flags.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
 flags.DEFINE_integer("steps_per_execution", 1, "Train steps per tf.function call.")
-flags.DEFINE_integer("verbose", 1, "0: silent, 1: progress bar, 2: one line per epoch.")
+cli.define_progress_verbose()
 flags.DEFINE_bool("export", True, "Export a SavedModel at the end.")
 flags.DEFINE_bool("export_only", False, "Export the finished run in --workdir again (a new version); no training.")
 flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multiworker", "tpu"], "tf.distribute strategy.")
@@ -99,21 +107,10 @@ hparam_flags.define_hparam_flags()
 
 def check_flags(workdir):
     """Refuses bad flag values before any work; a ValueError names the flag."""
-    positive = ("epochs", "batch_size", "steps_per_epoch", "steps_per_execution", "grid_samples", "cpu_replicas")
-    for name in positive:
-        value = FLAGS[name].value
-        if value is not None and value < 1:
-            raise ValueError(f"--{name}={value}: must be a positive integer.")
-    paths = {"workdir": workdir}
+    cli.check_positive("epochs", "batch_size", "steps_per_epoch", "steps_per_execution", "grid_samples", "cpu_replicas")
+    cli.check_output_path("workdir", workdir)
     if FLAGS.export or FLAGS.export_only:
-        paths["export_dir"] = FLAGS.export_dir
-    for name, path in paths.items():
-        # Every existing ancestor must be a directory, or writing fails late.
-        parent = os.path.abspath(path)
-        while parent and not os.path.exists(parent):
-            parent = os.path.dirname(parent)
-        if parent and not os.path.isdir(parent):
-            raise ValueError(f"--{name}={path}: {parent} is a file, not a directory.")
+        cli.check_output_path("export_dir", FLAGS.export_dir)
     done = training.finished_epochs(workdir)
     if done >= FLAGS.epochs and not FLAGS.export_only:
         raise ValueError(
@@ -127,13 +124,10 @@ def check_flags(workdir):
 
 def export_only(workdir):
     """Exports the finished run in `workdir` again (a new version)."""
-    import keras
-
-    import tfgan_zoo  # noqa: F401 (registers the models for loading)
     from tfgan_zoo import export as export_lib
 
     run = training.read_run(workdir)
-    model = keras.saving.load_model(os.path.join(workdir, "model.keras"))
+    model = cli.load_keras_gan(os.path.join(workdir, "model.keras"))
     path = export_lib.export(model, os.path.join(FLAGS.export_dir, run["model"]), dataset=run["dataset"])
     return {"generator_sha256": training.weights_digest(model), "export": path}
 
@@ -184,10 +178,12 @@ def train(workdir):
     os.makedirs(out_dir, exist_ok=True)
     if chief:
         training.write_run(workdir, run)
-    logging.info(
-        "Training %s on %s: %d epochs of %d generator steps, %d replica(s) x batch %d x %d d_steps.",
-        FLAGS.model, FLAGS.dataset, FLAGS.epochs, plan.generator_steps, replicas, FLAGS.batch_size, model.d_steps,
-    )
+    if FLAGS.verbose != 0:
+        print(
+            f"Training {FLAGS.model} on {FLAGS.dataset}: {FLAGS.epochs} epochs of {plan.generator_steps} "
+            f"generator steps, {replicas} replica(s) x batch {FLAGS.batch_size} x {model.d_steps} d_steps.",
+            flush=True,
+        )
     grid = callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), FLAGS.grid_samples, seed=FLAGS.seed)
     cbs = [
         callbacks_lib.StopOnNaN(),
@@ -199,7 +195,7 @@ def train(workdir):
         # The dataset shuffles itself (seeded); `shuffle=False` only stops
         # Keras from warning that it cannot shuffle a tf.data.Dataset.
         model.fit(dataset, epochs=FLAGS.epochs, steps_per_epoch=plan.steps_per_epoch, callbacks=cbs,
-                  verbose=FLAGS.verbose, shuffle=False)
+                  verbose=cli.keras_verbose(FLAGS.verbose), shuffle=False)
     finally:
         if not chief:
             distribute.cleanup_output_dirs()
@@ -220,25 +216,27 @@ def train(workdir):
 
 
 def main(argv):
-    if len(argv) > 1:
-        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
+    del argv  # Checked by cli.parse_flags.
     from tfgan_zoo.callbacks import NonFiniteLossError
 
+    cli.quiet_output(FLAGS.verbose == cli.TF_LOGS)
     workdir = FLAGS.workdir or os.path.join("runs", FLAGS.model)
     try:
         check_flags(workdir)
         outputs = export_only(workdir) if FLAGS.export_only else train(workdir)
     except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, ConnectionError, ImportError) as e:
-        # Bad input: one line saying what was wrong, no traceback.
-        print(f"error: {e}", file=sys.stderr, flush=True)
-        sys.exit(2)
+        cli.exit_with(e)  # Bad input: one line saying what was wrong, no traceback.
     except NonFiniteLossError as e:
-        print(f"error: {e}", file=sys.stderr, flush=True)
-        sys.exit(3)
+        cli.exit_with(e, code=3)
     for kind, path in outputs.items():
         print(f"{kind}: {path}")
     sys.stdout.flush()
 
 
+def parse_flags(argv):
+    """`cli.parse_flags`, with each model's hparams in `--help`."""
+    return cli.parse_flags(argv, extra_help=hparam_flags.models_help)
+
+
 if __name__ == "__main__":
-    app.run(main)
+    app.run(main, flags_parser=parse_flags)

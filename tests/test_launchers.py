@@ -447,13 +447,11 @@ def test_generate_chosen_labels(followups):
 # Bad flags.
 
 
-def _assert_clean_error(proc, *needles, once=True):
+def _assert_clean_error(proc, *needles):
     assert proc.returncode == 2, _explain(proc)
     assert "Traceback" not in proc.stderr, _explain(proc)
     for needle in needles:
         assert re.search(needle, proc.stderr), f"{needle!r} not in the error:\n{_explain(proc)}"
-    if not once:
-        return
     # Said once: one `error:` line, not also as an absl `E...]` log line.
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1, _explain(proc)
@@ -527,6 +525,5 @@ def test_a_run_whose_data_fails_leaves_nothing_that_refuses_the_fix(followups):
 
 
 def test_generate_missing_model_path(bad_runs):
-    # launchers.generate still logs its error as an absl line too (once=False).
-    _assert_clean_error(bad_runs["procs"]["missing_model_path"], re.escape("no_such_export"), once=False)
+    _assert_clean_error(bad_runs["procs"]["missing_model_path"], re.escape("--model_path=") + ".*no_such_export")
     assert not os.path.exists(os.path.join(bad_runs["root"], "g.png"))
