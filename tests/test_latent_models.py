@@ -209,3 +209,142 @@ def test_encoder_errors():
     with pytest.raises(ValueError, match="GaussianCode"):
         bigan(encoder=deterministic, posterior="gaussian", **tiny)
     assert bigan(encoder=deterministic, **tiny).encoder is deterministic
+
+
+# ----------------------------------------------------------------------------
+# Adversarial autoencoders.
+
+
+def test_aae_losses_by_hand():
+    model = tiny_model("aae", num_classes=10)
+    x = tf.constant(np.random.default_rng(0).uniform(-1, 1, (6, 8, 8, 1)).astype("float32"))
+    y = tf.constant(np.arange(6) % 10, tf.int32)
+    prior_z = model.sample_latent(6, seed=tf.constant([2, 3]))
+    model.sample_latent = lambda n, seed=None: prior_z
+    codes = model.encoder([x, y], training=True)
+    decoded = model.generator([codes, y], training=True).numpy()
+    want = ((decoded - x.numpy()) ** 2).reshape(6, -1).mean(1)
+    got, _ = model.reconstruction_loss(x, y)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5)
+    prior_logits = model.discriminator([prior_z, y]).numpy()[:, 0]
+    code_logits = model.discriminator([codes, y]).numpy()[:, 0]
+    d_loss, _ = model.discriminator_loss(x, y)
+    np.testing.assert_allclose(d_loss.numpy(), _softplus(-prior_logits) + _softplus(code_logits), rtol=1e-4, atol=1e-5)
+    g_loss, _ = model.generator_loss(x, y)
+    np.testing.assert_allclose(g_loss.numpy(), _softplus(-code_logits), rtol=1e-4, atol=1e-5)
+
+
+def test_aae_phases_and_their_optimizers():
+    model = tiny_model("aae", d_steps=2)
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+    g0, e0 = model.generator.get_weights(), model.encoder.get_weights()
+    history = model.fit(x, batch_size=16, epochs=1, verbose=0).history
+    assert sorted(history) == ["d_loss", "g_loss", "reconstruction_loss"]
+    # Reconstruction: g_optimizer on decoder + encoder; regularisation:
+    # d_optimizer d_steps times, then e_optimizer on the encoder.
+    assert int(model.g_optimizer.iterations) == 2
+    assert int(model.d_optimizer.iterations) == 4
+    assert int(model.e_optimizer.iterations) == 2
+    assert model.e_optimizer.get_config()["learning_rate"] == model.d_optimizer.get_config()["learning_rate"]
+    assert any(not np.array_equal(a, b) for a, b in zip(g0, model.generator.get_weights()))
+    assert any(not np.array_equal(a, b) for a, b in zip(e0, model.encoder.get_weights()))
+
+
+def test_aae_round_trip_keeps_the_third_optimizer(tmp_path):
+    import keras
+
+    model = tiny_model("aae", prior="mixture", latent_dim=2)
+    model.compile(e_optimizer=keras.optimizers.SGD(0.01))
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+    model.fit(x, batch_size=16, epochs=1, verbose=0)
+    model.save(tmp_path / "aae.keras")
+    loaded = keras.saving.load_model(tmp_path / "aae.keras")
+    assert type(loaded.e_optimizer).__name__ == "SGD" and int(loaded.e_optimizer.iterations) == 2
+    np.testing.assert_array_equal(loaded.encode(x[:4]), model.encode(x[:4]))
+    np.testing.assert_array_equal(loaded.generate(4, seed=1), model.generate(4, seed=1))
+    shared = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="optimizer of its own"):
+        model.compile(d_optimizer=shared, e_optimizer=shared)
+
+
+def test_aae_code_priors():
+    from tfgan_zoo.models.latent import code_priors
+
+    seed = tf.constant([4, 5])
+    normal = code_priors.code_prior("normal", 2, 5.0).sample(20000, seed=seed).numpy()
+    assert normal.std(0) == pytest.approx([5.0, 5.0], rel=0.03)
+    mixture = code_priors.code_prior("mixture", 2, 5.0).sample(20000, seed=seed).numpy()
+    radius, angle = np.hypot(*mixture.T), np.arctan2(mixture[:, 1], mixture[:, 0])
+    assert np.median(radius) == pytest.approx(5.0, rel=0.05)
+    # Ten clusters: the angles sit near multiples of 36 degrees (tangential sd
+    # 0.25 at radius 5: ~2.9 degrees; uniform angles would give 16.2 here).
+    offset = np.abs((np.degrees(angle) + 18) % 36 - 18)
+    assert np.percentile(offset, 90) < 8
+    roll = code_priors.code_prior("swiss_roll", 2, 5.0).sample(5000, seed=seed).numpy()
+    assert np.hypot(*roll.T).max() < 5.5 and np.hypot(*roll.T).min() > 1.2
+    with pytest.raises(ValueError, match="Received: latent_dim=3"):
+        code_priors.code_prior("mixture", 3, 5.0)
+    with pytest.raises(ValueError, match=r"Valid: \['mixture', 'normal', 'swiss_roll'\]\. Received: prior='box'"):
+        tiny_model("aae", prior="box")
+    with pytest.raises(ValueError, match="Received: prior_scale=0"):
+        tiny_model("aae", prior_scale=0)
+
+
+def test_supervised_aae_generates_the_requested_label():
+    model = tiny_model("aae", num_classes=10)
+    z = np.random.default_rng(0).normal(size=(4, model.latent_dim)).astype("float32")
+    eights = model.generate(labels=[8] * 4, z=z)
+    direct = model.generator([z, np.full(4, 8, np.int32)], training=False).numpy()
+    np.testing.assert_allclose(eights, direct, atol=1e-6)
+    assert not np.allclose(eights, model.generate(labels=[3] * 4, z=z))
+    x = np.random.default_rng(1).uniform(-1, 1, (4, 8, 8, 1)).astype("float32")
+    with pytest.raises(ValueError, match="conditional; pass the images' labels. Received: labels=None"):
+        model.encode(x)
+    with pytest.raises(ValueError, match=r"out of range \[10\]"):
+        model.encode(x, labels=[0, 1, 2, 10])
+    codes = model.encode(x, labels=[0, 1, 2, 3])
+    np.testing.assert_allclose(model.reconstruct(x, labels=[0, 1, 2, 3]), model.generate(z=codes, labels=[0, 1, 2, 3]), atol=1e-6)
+
+
+# ----------------------------------------------------------------------------
+# Serving: the encoder signatures, through saved_model_cli.
+
+
+def _saved_model_cli(*args):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=600, env=env)
+
+
+@pytest.mark.parametrize("name, overrides", [("bigan", {}), ("aae", {"num_classes": 10})])
+def test_saved_model_cli_runs_encode_and_reconstruct(name, overrides, tmp_path):
+    import concurrent.futures
+
+    from tfgan_zoo import export as export_lib
+
+    model = tiny_model(name, **overrides)
+    path = export_lib.export(model, str(tmp_path / name))
+    assert set(export_lib.read_metadata(path)["signatures"]) == {"serving_default", "sample", "encode", "reconstruct"}
+    x = np.round(np.random.default_rng(3).uniform(-1, 1, (2, 8, 8, 1)), 2).astype("float32")
+    exprs = f"images={x.tolist()!r}".replace(" ", "")
+    labels = [7, 0] if model.conditional else None
+    if labels:
+        exprs += f";labels={labels!r}".replace(" ", "")
+    jobs = {
+        sig: ["run", "--dir", path, "--tag_set", "serve", "--signature_def", sig, "--input_exprs", exprs,
+              "--outdir", str(tmp_path / sig)]
+        for sig in ("encode", "reconstruct")
+    }
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        procs = dict(zip(jobs, pool.map(lambda args: _saved_model_cli(*args), jobs.values())))
+    for sig, proc in procs.items():
+        assert proc.returncode == 0, f"{sig}: {proc.stderr[-2000:]}"
+    np.testing.assert_allclose(np.load(tmp_path / "encode" / "z.npy"), model.encode(x, labels), atol=1e-5)
+    images = np.load(tmp_path / "reconstruct" / "images.npy")
+    np.testing.assert_allclose(images, model.reconstruct(x, labels), atol=1e-5)
+    assert np.load(tmp_path / "reconstruct" / "images_uint8.npy").dtype == np.uint8
