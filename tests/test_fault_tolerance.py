@@ -1,6 +1,7 @@
 """Backups that survive a kill, resuming, and stopping on NaN."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,3 +155,120 @@ def test_resume_continues_the_noise_stream(tmp_path):
         # uninterrupted run drew.
         np.testing.assert_array_equal(resumed.states[1][name], straight.states[1][name])
     assert not np.array_equal(resumed.states[1]["train_seed"], straight.states[0]["train_seed"])
+
+
+# ----------------------------------------------------------------------
+# Damaged backups: the newest good one is restored, the bad ones are kept
+# aside under `corrupt-...`, and every step is printed.
+
+
+@pytest.fixture(scope="module")
+def three_backups(tmp_path_factory):
+    """`(x, directory)`: backups of epochs 1, 2, 3 of a tiny dcgan."""
+    directory = tmp_path_factory.mktemp("backups") / "backup"
+    model = tiny_model("dcgan")
+    x, _ = random_batch(model, 16)
+    model.fit(x, batch_size=8, epochs=3, verbose=0, callbacks=[callbacks.ResumableBackup(str(directory), keep=3)])
+    return x, directory
+
+
+def _damage(path, how):
+    weights, state = path / callbacks.ResumableBackup.WEIGHTS, path / callbacks.ResumableBackup.STATE
+    if how == "state not JSON":
+        state.write_text('{"epoch": 3, "lo')
+    elif how == "state without epoch":
+        state.write_text('{"logs": {}}')
+    elif how == "state epoch not int":
+        state.write_text('{"epoch": "three"}')
+    elif how == "truncated weights":
+        weights.write_bytes(weights.read_bytes()[:1000])
+    elif how == "random weights":
+        weights.write_bytes(np.random.default_rng(0).bytes(4096))
+
+
+def _epochs(directory):
+    return [e for e, _ in callbacks.ResumableBackup.backups(str(directory))]
+
+
+# (id, damaged epochs -> how, the epoch restored (None: none left), substrings printed)
+DAMAGED_BACKUP_CASES = [
+    ("state not JSON", {3: "state not JSON"}, 2, ["state.json is not a backup state", "Unterminated string"]),
+    ("state without epoch", {3: "state without epoch"}, 2, ["no integer 'epoch'", "['logs']"]),
+    ("state epoch not int", {3: "state epoch not int"}, 2, ["no integer 'epoch'"]),
+    ("truncated weights", {3: "truncated weights"}, 2, ["not a readable HDF5 weights file (1000 bytes)"]),
+    ("two newest bad", {3: "random weights", 2: "state not JSON"}, 1, ["4096 bytes", "state.json"]),
+    ("all bad", {1: "truncated weights", 2: "truncated weights", 3: "state not JSON"}, None, ["1000 bytes"]),
+]
+
+
+@pytest.mark.parametrize("case", DAMAGED_BACKUP_CASES, ids=[c[0] for c in DAMAGED_BACKUP_CASES])
+def test_a_damaged_backup_falls_back_to_the_newest_good_one(case, three_backups, tmp_path, capsys):
+    _, damage, restored, substrings = case
+    x, source = three_backups
+    directory = tmp_path / "backup"
+    shutil.copytree(source, directory)
+    for epoch, how in damage.items():
+        _damage(directory / f"epoch-{epoch:06d}", how)
+    good = {e: (directory / f"epoch-{e:06d}" / "weights.weights.h5").read_bytes() for e in (1, 2, 3) if e not in damage}
+    fresh = tiny_model("dcgan")
+    restore = callbacks.ResumableBackup(str(directory), keep=3)
+    fresh.fit(x, batch_size=8, epochs=restored or 1, verbose=0, callbacks=[restore])  # Nothing left to train.
+    assert restore.restored_epoch == restored
+    out = capsys.readouterr().out
+    for epoch in damage:
+        bad, aside = directory / f"epoch-{epoch:06d}", directory / f"corrupt-epoch-{epoch:06d}"
+        assert f"the backup {bad} is damaged" in out and f"moved it to {aside}" in out, out
+        assert aside.is_dir()  # Kept, out of the way.
+    for want in substrings:
+        assert want in out, (want, out)
+    if restored is not None:
+        assert f"resuming from {directory / f'epoch-{restored:06d}'} (epoch {restored})" in out
+    # Every good backup is still there, byte for byte.
+    for epoch, data in good.items():
+        assert (directory / f"epoch-{epoch:06d}" / "weights.weights.h5").read_bytes() == data
+    assert _epochs(directory) == sorted(good) or (restored is None and _epochs(directory) == [1])
+
+
+def test_training_after_a_fallback_keeps_the_damaged_backup(three_backups, tmp_path, capsys):
+    x, source = three_backups
+    directory = tmp_path / "backup"
+    shutil.copytree(source, directory)
+    _damage(directory / "epoch-000003", "truncated weights")
+    fresh = tiny_model("dcgan")
+    restore = callbacks.ResumableBackup(str(directory), keep=2)
+    history = fresh.fit(x, batch_size=8, epochs=4, verbose=0, callbacks=[restore])
+    assert restore.restored_epoch == 2 and len(history.history["d_loss"]) == 2  # Epochs 3 and 4.
+    assert _epochs(directory) == [3, 4]  # Rotation keeps `keep` good ones...
+    assert (directory / "corrupt-epoch-000003").is_dir()  # ...and never touches the damaged one.
+    # A second damaged epoch 3 goes beside the first.
+    _damage(directory / "epoch-000003", "state not JSON")
+    _damage(directory / "epoch-000004", "state not JSON")
+    tiny_model("dcgan").fit(x, batch_size=8, epochs=1, verbose=0, callbacks=[callbacks.ResumableBackup(str(directory))])
+    assert (directory / "corrupt-epoch-000003-2").is_dir() and (directory / "corrupt-epoch-000004").is_dir()
+    assert _epochs(directory) == [1]  # No good backup left: trained from the start.
+
+
+def test_a_backup_of_another_model_raises_and_moves_nothing(three_backups, tmp_path):
+    x, source = three_backups
+    directory = tmp_path / "backup"
+    shutil.copytree(source, directory)
+    other = tiny_model("dcgan", width=8)  # Readable weights that do not fit.
+    before = [w.copy() for w in other.get_weights()]
+    with pytest.raises(ValueError, match="weights are unchanged") as err:
+        other.fit(x, batch_size=8, epochs=4, verbose=0, callbacks=[callbacks.ResumableBackup(str(directory))])
+    assert str(directory / "epoch-000003" / "weights.weights.h5") in str(err.value)
+    assert _epochs(directory) == [1, 2, 3] and not list(directory.glob("corrupt-*"))
+    for a, b in zip(before, other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_worker_skips_a_damaged_backup_without_moving_it(three_backups, tmp_path, capsys):
+    x, source = three_backups
+    directory = tmp_path / "backup"
+    shutil.copytree(source, directory)
+    _damage(directory / "epoch-000003", "state not JSON")
+    restore = callbacks.ResumableBackup(str(directory), write_dir=str(tmp_path / "worker"))
+    tiny_model("dcgan").fit(x, batch_size=8, epochs=2, verbose=0, callbacks=[restore])
+    assert restore.restored_epoch == 2
+    assert "skipping the damaged backup" in capsys.readouterr().out
+    assert _epochs(directory) == [1, 2, 3] and not list(directory.glob("corrupt-*"))  # The chief's to move.

@@ -73,6 +73,11 @@ class ResumableBackup(keras.callbacks.Callback):
 
     On `fit` start, the newest backup is loaded and training continues after
     its epoch (`fit(epochs=N)` counts all epochs, resumed ones included).
+    A damaged backup (a `state.json` that does not parse, a weights file
+    that does not read) is moved aside to `corrupt-epoch-NNNNNN/`, never
+    deleted, and the next newest is tried; each step is printed. A weights
+    file that reads but does not fit the model raises (naming it) and
+    leaves the model and the backups unchanged.
 
     Args:
         backup_dir: where backups are read from (and written to).
@@ -85,6 +90,7 @@ class ResumableBackup(keras.callbacks.Callback):
     PREFIX = "epoch-"
     WEIGHTS = "weights.weights.h5"
     STATE = "state.json"
+    CORRUPT_PREFIX = "corrupt-"
 
     def __init__(self, backup_dir, write_dir=None, keep=2):
         super().__init__()
@@ -108,20 +114,51 @@ class ResumableBackup(keras.callbacks.Callback):
         return sorted(found)
 
     def on_train_begin(self, logs=None):
-        backups = self.backups(self.backup_dir)
-        if not backups:
+        for epoch, path in reversed(self.backups(self.backup_dir)):
+            try:
+                state = self.read_state(path)
+                fileio.check_h5(os.path.join(path, self.WEIGHTS))
+            except (fileio.CorruptFileError, ValueError, OSError) as e:
+                self._set_aside(path, e)
+                continue
+            # A readable file that does not fit the model (another
+            # architecture) raises: that is not a damaged backup.
+            fileio.load_weights_atomically(self.model, os.path.join(path, self.WEIGHTS), self.model.load_weights)
+            # The noise streams continue where they were, rather than replaying
+            # the first epoch's z and penalty weights.
+            for name, generator in _seed_generators(self.model).items():
+                if name in state.get("seed_generators", {}):
+                    generator.state.assign(np.asarray(state["seed_generators"][name], generator.state.dtype))
+            self.restored_epoch = int(state["epoch"])
+            compat.set_initial_epoch(self.model, self.restored_epoch)
+            print(f"ResumableBackup: resuming from {path} (epoch {self.restored_epoch}).", flush=True)
             return
-        epoch, path = backups[-1]
-        with open(os.path.join(path, self.STATE)) as f:
-            state = json.load(f)
-        self.model.load_weights(os.path.join(path, self.WEIGHTS))
-        # The noise streams continue where they were, rather than replaying
-        # the first epoch's z and penalty weights.
-        for name, generator in _seed_generators(self.model).items():
-            if name in state.get("seed_generators", {}):
-                generator.state.assign(np.asarray(state["seed_generators"][name], generator.state.dtype))
-        self.restored_epoch = int(state["epoch"])
-        compat.set_initial_epoch(self.model, self.restored_epoch)
+
+    @classmethod
+    def read_state(cls, path):
+        """The `state.json` of the backup `path`; `ValueError` naming the file if it is damaged."""
+        state_path = os.path.join(path, cls.STATE)
+        try:
+            with open(state_path) as f:
+                state = json.load(f)
+            if isinstance(state.get("epoch"), bool) or not isinstance(state.get("epoch"), int):
+                raise ValueError(f"no integer 'epoch' (keys: {sorted(state)})")
+        except (ValueError, AttributeError) as e:  # JSONDecodeError is a ValueError.
+            raise ValueError(f"{state_path} is not a backup state: {e}. Received: path={state_path!r}") from None
+        return state
+
+    def _set_aside(self, path, error):
+        """Moves a damaged backup to `corrupt-<name>` (a chief only), so that it is kept but never read again."""
+        if os.path.abspath(self.write_dir) != os.path.abspath(self.backup_dir):
+            print(f"ResumableBackup: skipping the damaged backup {path}: {error}", flush=True)
+            return
+        aside = os.path.join(os.path.dirname(path), f"{self.CORRUPT_PREFIX}{os.path.basename(path)}")
+        suffix = 1
+        while os.path.exists(aside):
+            suffix += 1
+            aside = os.path.join(os.path.dirname(path), f"{self.CORRUPT_PREFIX}{os.path.basename(path)}-{suffix}")
+        os.rename(path, aside)
+        print(f"ResumableBackup: the backup {path} is damaged ({error}); moved it to {aside}.", flush=True)
 
     def on_epoch_end(self, epoch, logs=None):
         path = os.path.join(self.write_dir, f"{self.PREFIX}{epoch + 1:06d}")
