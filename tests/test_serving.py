@@ -196,3 +196,47 @@ def test_export_launcher(tmp_path):
     assert clash.returncode == 2 and "exists" in clash.stderr
     assert export_lib.existing_versions(base) == [1]
     assert missing.returncode == 2 and "Received: model_path='/nonexistent/m.keras'" in missing.stderr
+
+
+class _Recorder(serving._Client):
+    """A client whose `predict` records its inputs instead of sending them."""
+
+    def __init__(self):
+        self.sent = []
+
+    def predict(self, inputs, signature_name="serving_default"):
+        self.sent.append((signature_name, inputs))
+        return {"images": np.zeros((1, 2, 2, 1), np.float32)}
+
+
+# (id, method, kwargs, substring naming the value)
+BAD_CLIENT_CASES = [
+    ("labels as floats", "generate", {"z": np.zeros((1, 4)), "labels": [1.7]}, "labels=[1.7]"),
+    ("label 2**32+1", "generate", {"z": np.zeros((1, 4)), "labels": [2**32 + 1]}, "labels=[4294967297]"),
+    ("label as bool", "generate", {"z": np.zeros((1, 4)), "labels": [True]}, "dtype bool"),
+    ("sample num_samples 1.5", "sample", {"num_samples": 1.5}, "num_samples=1.5"),
+    ("sample num_samples 2**31", "sample", {"num_samples": 2**31}, "num_samples=2147483648"),
+    ("sample seed 2.5", "sample", {"num_samples": 2, "seed": 2.5}, "seed=2.5"),
+    ("sample labels strings", "sample", {"num_samples": 1, "labels": ["a"]}, "labels=['a']"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_CLIENT_CASES, ids=[c[0] for c in BAD_CLIENT_CASES])
+def test_clients_refuse_inputs_that_would_be_cast(case):
+    _, method, kwargs, substring = case
+    client = _Recorder()
+    with pytest.raises(ValueError) as err:
+        getattr(client, method)(**kwargs)
+    assert substring in str(err.value), str(err.value)
+    assert client.sent == []  # Nothing was sent.
+
+
+def test_clients_send_good_ints_with_the_signature_dtypes():
+    client = _Recorder()
+    client.sample(3, seed=2**40, labels=[])
+    client.generate(np.zeros((2, 4)), labels=np.array([1, 9], np.int64))
+    (_, sample), (_, serve) = client.sent
+    assert sample["num_samples"].dtype == np.int32 and int(sample["num_samples"]) == 3
+    assert sample["seed"].dtype == np.int64 and int(sample["seed"]) == 2**40
+    assert sample["labels"].dtype == np.int32 and sample["labels"].shape == (0,)
+    assert serve["labels"].dtype == np.int32 and serve["labels"].tolist() == [1, 9]

@@ -100,6 +100,21 @@ def _images(outputs):
     return np.asarray(outputs["images"], np.float32)
 
 
+def _as_int(value, name, dtype):
+    """`value` as `dtype` ints, refusing fractions, non-numbers and values that would wrap."""
+    array = np.asarray(value)
+    if array.dtype == np.bool_ or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
+        raise ValueError(f"`{name}` must be ints. Received: {name}={_summary(array)} (dtype {array.dtype})")
+    info = np.iinfo(dtype)
+    if array.size and (array.min() < info.min or array.max() > info.max):
+        raise ValueError(f"`{name}` must fit in {np.dtype(dtype).name}. Received: {name}={_summary(array)}")
+    return array.astype(dtype)
+
+
+def _summary(array):
+    return np.array2string(np.asarray(array).reshape(-1)[:10]) if np.ndim(array) else repr(array.item())
+
+
 class _Client:
     """Shared `generate`/`sample` on top of a `predict(inputs, signature)`."""
 
@@ -107,10 +122,16 @@ class _Client:
         raise NotImplementedError
 
     def generate(self, z, labels=None):
-        """Images for latent vectors `z` (and `labels`), through `serving_default`."""
+        """Images for latent vectors `z` (and `labels`), through `serving_default`.
+
+        Integer inputs are checked before they are cast for the wire: a
+        fraction (`labels=[1.7]`) or a value that would wrap in int32
+        (`2**32 + 1`) raises `ValueError` naming it; the server checks the
+        rest (NaN/Inf in `z`, label ranges, `num_samples`).
+        """
         inputs = {"z": np.asarray(z, np.float32)}
         if labels is not None:
-            inputs["labels"] = np.asarray(labels, np.int32)
+            inputs["labels"] = _as_int(labels, "labels", np.int32)
         return _images(self.predict(inputs, "serving_default"))
 
     def sample(self, num_samples, seed=0, labels=None):
@@ -119,9 +140,9 @@ class _Client:
         For a conditional model pass `labels` (`num_samples` of them), or an
         empty list for random labels.
         """
-        inputs = {"num_samples": np.int32(num_samples), "seed": np.int64(seed)}
+        inputs = {"num_samples": _as_int(num_samples, "num_samples", np.int32), "seed": _as_int(seed, "seed", np.int64)}
         if labels is not None:
-            inputs["labels"] = np.asarray(labels, np.int32)
+            inputs["labels"] = _as_int(labels, "labels", np.int32)
         return _images(self.predict(inputs, "sample"))
 
 
