@@ -27,7 +27,10 @@ def test_the_zoo_is_registered():
     assert {"vanilla_gan", "dcgan", "cgan", "wgan", "wgan_gp", "cramer_gan"} <= set(MODELS)
 
 
-def _dataset(model, n=32, batch=16, seed=0):
+def _dataset(model, n=None, batch=None, seed=0):
+    # Batches of a multiple of d_steps: each splits into d_steps equal minibatches.
+    batch = batch or 4 * model.d_steps
+    n = n or 2 * batch
     x, y = random_batch(model, n, seed)
     return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch, drop_remainder=True)
 

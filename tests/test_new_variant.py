@@ -17,7 +17,7 @@ from helpers import tiny_model
 import tfgan_zoo
 from tfgan_zoo import export as export_lib
 from tfgan_zoo import registry
-from tfgan_zoo.models.construction import build_networks
+from tfgan_zoo.models.family import FamilyGAN
 
 NAME = "throwaway_lsgan"
 
@@ -25,30 +25,18 @@ NAME = "throwaway_lsgan"
 @pytest.fixture(scope="module", autouse=True)
 def throwaway():
     @tfgan_zoo.register_model(NAME)
-    class ThrowawayLSGAN(tfgan_zoo.models.GAN):
-        """Least-squares GAN with a target for real samples."""
+    class ThrowawayLSGAN(FamilyGAN):
+        """Least-squares GAN with a target for real samples.
 
-        def __init__(
-            self,
-            sample_shape=(28, 28, 1),
-            latent_dim=16,
-            width=None,
-            real_target=1.0,
-            d_steps=1,
-            seed=None,
-            synchronized_bn=False,
-            generator=None,
-            discriminator=None,
-            **kwargs,
-        ):
-            generator, discriminator = build_networks(
-                generator, discriminator, "dcgan", sample_shape, latent_dim, width=width, seed=seed,
-                synchronized_bn=synchronized_bn,
-            )
-            super().__init__(
-                generator=generator, discriminator=discriminator, loss="least_squares",
-                d_steps=d_steps, seed=seed, **kwargs,
-            )
+        Args:
+            real_target: the least-squares target of real samples.
+            latent_dim: size of `z`.
+        """
+
+        fixed_hparams = ("loss", "num_classes")
+
+        def __init__(self, real_target=1.0, latent_dim=16, **kwargs):
+            super().__init__(loss="least_squares", num_classes=None, latent_dim=latent_dim, **kwargs)
             self.real_target = float(real_target)
 
     yield ThrowawayLSGAN

@@ -8,6 +8,8 @@ import inspect
 
 import keras
 
+from tfgan_zoo import checks
+
 _MODELS = {}
 
 # Constructor arguments that are not hparams: networks passed in by users
@@ -22,6 +24,50 @@ HPARAM_ALIASES = {
     "base_filters": "width",  # DCGAN's network width.
     "image_shape": "sample_shape",  # The shape of one sample, images or not.
 }
+
+
+# The rule each hparam's value follows (`tfgan_zoo.checks`); an hparam
+# not listed follows the type of its default. None passes where the
+# default is None. `check_hparams` applies them when a model is built.
+HPARAM_RULES = {
+    "sample_shape": checks.shape,
+    "latent_dim": checks.positive_int,
+    "width": checks.positive_int,
+    "kernel_size": checks.positive_int,
+    "feature_dim": checks.positive_int,
+    "d_steps": checks.positive_int,
+    "num_classes": checks.class_count,
+    "seed": checks.seed,
+    "label_smoothing": checks.fraction,
+    "gp_weight": checks.non_negative,
+    "clip_value": checks.positive,
+    "synchronized_bn": checks.boolean,
+    "loss": lambda value, name: None if value is None else checks.string(value, name),
+}
+
+
+def check_hparams(hparams, defaults):
+    """`hparams` checked by their rules (`HPARAM_RULES`), values normalized.
+
+    Example:
+
+    >>> check_hparams({"latent_dim": 8, "seed": None}, {"latent_dim": 100, "seed": None})
+    {'latent_dim': 8, 'seed': None}
+    >>> check_hparams({"latent_dim": "abc"}, {"latent_dim": 100})
+    Traceback (most recent call last):
+    ...
+    ValueError: `latent_dim` must be a positive int. Received: latent_dim='abc'
+    """
+    checked = {}
+    for name, value in hparams.items():
+        default = defaults.get(name, inspect.Parameter.empty)
+        if value is None and default is None or name in _PLUMBING or isinstance(value, keras.Model):
+            checked[name] = value
+        elif name in HPARAM_RULES:
+            checked[name] = HPARAM_RULES[name](value, name)
+        else:
+            checked[name] = checks.like_default(value, name, default)
+    return checked
 
 
 def canonical_hparams(hparams, valid=None):

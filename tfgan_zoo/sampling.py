@@ -10,7 +10,8 @@ lays out one row per class for the grids.
 
 Example:
 
->>> from tfgan_zoo import priors
+>>> from tfgan_zoo import checks
+from tfgan_zoo import priors
 >>> z, labels = generator_inputs(priors.latent_prior("normal", 4), 10, 3, seed=7)
 >>> tuple(z.shape), labels.dtype.name
 ((3, 4), 'int32')
@@ -19,9 +20,13 @@ Example:
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo import checks
 from tfgan_zoo import priors
 
 DEFAULT_NUM_SAMPLES = 64
+# The most one `generate` call returns (float32 samples); more is refused
+# before any work rather than running out of memory.
+MAX_OUTPUT_BYTES = 4 * 2**30
 
 
 def generator_inputs(prior, num_classes, num_samples, seed, labels=None):
@@ -58,12 +63,6 @@ def random_labels(num_classes, num_samples, stateless):
     )
 
 
-def _check_int(value, name, minimum):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}")
-    return int(value)
-
-
 def check_request(latent_dim, num_classes, num_samples=None, z=None, labels=None, max_samples=None):
     """Checks a `generate` request; returns `(num_samples, z, labels)` as NumPy.
 
@@ -73,7 +72,7 @@ def check_request(latent_dim, num_classes, num_samples=None, z=None, labels=None
     """
     sizes = {}
     if num_samples is not None:
-        sizes["num_samples"] = _check_int(num_samples, "num_samples", 1)
+        sizes["num_samples"] = checks.positive_int(num_samples, "num_samples")
     if max_samples is not None and sizes.get("num_samples", 0) > max_samples:
         raise ValueError(
             f"`num_samples` must be at most {max_samples}. Received: num_samples={num_samples!r}"
@@ -111,6 +110,27 @@ def check_request(latent_dim, num_classes, num_samples=None, z=None, labels=None
     if len(set(sizes.values())) > 1:
         raise ValueError(f"The sample counts disagree. Received: {sizes}")
     return next(iter(sizes.values()), DEFAULT_NUM_SAMPLES), z, labels
+
+
+def check_output_size(num_samples, sample_shape):
+    """Refuses a request whose float32 output would exceed `MAX_OUTPUT_BYTES`."""
+    nbytes = int(num_samples) * int(np.prod(sample_shape)) * 4
+    if nbytes > MAX_OUTPUT_BYTES:
+        raise ValueError(
+            f"`num_samples` asks for {nbytes / 2**30:.1f} GiB of samples, more than the "
+            f"{MAX_OUTPUT_BYTES / 2**30:.0f} GiB one call returns; generate in chunks. "
+            f"Received: num_samples={num_samples}"
+        )
+
+
+def in_batches(fn, z, labels, batch_size):
+    """`fn(z, labels)` on consecutive batches of `batch_size`, as one float32 array."""
+    outputs = []
+    for start in range(0, len(z), batch_size):
+        zb = z[start : start + batch_size]
+        lb = None if labels is None else labels[start : start + batch_size]
+        outputs.append(np.asarray(fn(zb, lb)))
+    return np.concatenate(outputs).astype(np.float32)
 
 
 def grid_labels(num_classes, num_samples, classes=None):

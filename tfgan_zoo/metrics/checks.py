@@ -101,13 +101,3 @@ def feature_pair(a, b, name_a, name_b, min_samples=1):
     b = features(b, name_b, min_samples=min_samples)
     check_same_features(a, b, name_a, name_b)
     return a, b
-
-
-def positive_int(value, name, minimum=1):
-    """`value` as an int `>= minimum`; bools and floats are rejected."""
-    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not is_int or value < minimum:
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)

@@ -12,6 +12,7 @@ True
 
 import numpy as np
 
+from tfgan_zoo import checks as value_checks
 from tfgan_zoo.metrics import checks
 
 
@@ -68,8 +69,8 @@ def kernel_distance(features_a, features_b, num_subsets=100, subset_size=1000, s
     True
     """
     a, b = checks.feature_pair(features_a, features_b, "features_a", "features_b", min_samples=2)
-    num_subsets = checks.positive_int(num_subsets, "num_subsets", minimum=1)
-    subset_size = checks.positive_int(subset_size, "subset_size", minimum=2)
+    num_subsets = value_checks.integer(num_subsets, "num_subsets", minimum=1)
+    subset_size = value_checks.integer(subset_size, "subset_size", minimum=2)
     m = min(subset_size, a.shape[0], b.shape[0])
     rng = np.random.default_rng(seed)
     estimates = np.empty(num_subsets, dtype=np.float64)

@@ -13,6 +13,7 @@ Example:
 import numpy as np
 from scipy.spatial import distance as _distance
 
+from tfgan_zoo import checks as value_checks
 from tfgan_zoo.metrics import checks
 
 # Upper bound on the number of float64 entries of one block of pairwise
@@ -82,7 +83,7 @@ def precision_recall(real_features, fake_features, k=3):
     >>> precision_recall(real, real + 100.0, k=3)["precision"]
     0.0
     """
-    k = checks.positive_int(k, "k", minimum=1)
+    k = value_checks.integer(k, "k", minimum=1)
     real, fake = checks.feature_pair(real_features, fake_features, "real_features", "fake_features")
     for name, array in (("real_features", real), ("fake_features", fake)):
         if array.shape[0] <= k:

@@ -12,7 +12,7 @@ from tfgan_zoo import registry
 from tfgan_zoo.models.base import GAN
 
 # Modules that hold no variant.
-_SUPPORT = {"base", "batches", "construction", "family", "hparams", "optimizers", "replicas"}
+_SUPPORT = {"base", "batches", "construction", "family", "hparams", "noise", "optimizers", "replicas"}
 
 
 def _import_variants():

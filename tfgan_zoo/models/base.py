@@ -16,14 +16,9 @@ differs, overrides one of the hooks below. Most variants need one or two:
 
 What the base guarantees, so that variants need not think about it:
 
-- **k discriminator steps per generator step** (`d_steps`). Each
-  `train_step` receives one batch, splits it into `d_steps` disjoint
-  minibatches (`batch[i::d_steps]`), makes one discriminator update on
-  each, then one generator update. Every discriminator step sees fresh real
-  data, as in Algorithm 1 of Goodfellow et al. (2014); feed batches of
-  `batch_size * d_steps` examples. (Updating the generator inside a
-  `tf.cond` every k-th step instead is not possible: `MirroredStrategy`
-  rejects optimizer updates inside control flow.)
+- **k discriminator steps per generator step** (`d_steps`), each on its
+  own fresh minibatch, as in Algorithm 1 of Goodfellow et al. (2014): feed
+  batches of `batch_size * d_steps` (see `tfgan_zoo.models.batches`).
 - **N replicas train like one**: see `tfgan_zoo.models.replicas`.
 - **Seeded sampling.** All noise comes from a `keras.random.SeedGenerator`
   (training) and stateless seeds (`generate(seed=...)`), through the TFP
@@ -33,22 +28,21 @@ What the base guarantees, so that variants need not think about it:
 """
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import compat
 from tfgan_zoo import distribute
 from tfgan_zoo import losses as losses_lib
 from tfgan_zoo import priors
-from tfgan_zoo import sampling
 from tfgan_zoo.models import batches
 from tfgan_zoo.models import construction
 from tfgan_zoo.models import hparams as hparams_lib
+from tfgan_zoo.models import noise
 from tfgan_zoo.models import optimizers as optimizers_lib
 from tfgan_zoo.models import replicas
 
 
-class GAN(compat.PrebuiltModel, keras.Model):
+class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
     """A generator/discriminator pair trained adversarially with `fit`.
 
     Args:
@@ -90,6 +84,12 @@ class GAN(compat.PrebuiltModel, keras.Model):
     # Hparams (beyond the shared tiny sample shape, latent size and width)
     # that make this variant tiny for fast tests.
     tiny_hparams = {}
+    # The value range of the samples (`fit` refuses data outside it), or None.
+    sample_range = (-1.0, 1.0)
+    # Inherited hparams this class sets itself, so they are not in its
+    # table (`tfgan_zoo.models.hparams.hparam_signature`); subclasses
+    # inherit the fixing.
+    fixed_hparams = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -112,15 +112,16 @@ class GAN(compat.PrebuiltModel, keras.Model):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.num_classes = construction.check_num_classes(num_classes)
+        # The values were checked by their rules (`registry.HPARAM_RULES`).
+        self.num_classes = num_classes
         self.latent_dim, self.sample_shape = construction.check_networks(
             generator, discriminator, self.num_classes, latent_dim
         )
-        self.d_steps = construction.positive_int(d_steps, "d_steps")
+        self.d_steps = d_steps
         self._loss_pair = None if loss is None else losses_lib.get(loss)
         self.label_smoothing = construction.check_label_smoothing(label_smoothing, self._loss_pair, loss)
         self._prior = priors.latent_prior(prior, self.latent_dim)
-        self.seed = construction.check_seed(seed)
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(self.seed, name="train_seed")
         self.sample_seed_generator = keras.random.SeedGenerator(
             None if self.seed is None else self.seed + 1, name="sample_seed"
@@ -132,11 +133,6 @@ class GAN(compat.PrebuiltModel, keras.Model):
         # The networks are built; there is nothing left to build, and `fit`
         # must not try (it would call the model on data).
         self.built = True
-
-    @property
-    def prior(self):
-        """The latent prior, a `tfd.Distribution` with event shape `[latent_dim]`."""
-        return self._prior
 
     @property
     def conditional(self):
@@ -174,18 +170,11 @@ class GAN(compat.PrebuiltModel, keras.Model):
             g_optimizer: generator optimizer (instance, name or config).
                 Default: `default_optimizers()`.
             d_optimizer: discriminator optimizer, likewise.
-            **kwargs: passed to `keras.Model.compile`, e.g. `jit_compile`,
-                `steps_per_execution`, `run_eagerly`. `jit_compile` defaults
-                to False (Keras' "auto" would turn XLA on): XLA does not
-                compile the in-graph checks (NaN/Inf data, labels out of
-                range), so bad data would train silently. Measured on a
-                2-core CPU (`benchmarks/throughput.py`), XLA made the DCGAN
-                28x28 step 0-35% faster, depending on batch size, and its
-                first trace 2-3x slower; turn it on with
-                `compile(jit_compile=True)` once the data is known good.
+            **kwargs: passed to `keras.Model.compile`, e.g.
+                `steps_per_execution`, `run_eagerly`, `jit_compile` (default
+                False; see `optimizers.compile_kwargs` for why).
         """
-        optimizers_lib.check_compile_kwargs(kwargs)
-        kwargs.setdefault("jit_compile", False)
+        kwargs = optimizers_lib.compile_kwargs(kwargs)
         g_opt, d_opt = optimizers_lib.resolve(
             self.default_optimizers(), g_optimizer, d_optimizer, self.dtype_policy
         )
@@ -243,29 +232,6 @@ class GAN(compat.PrebuiltModel, keras.Model):
             return self.discriminator([samples, labels], training=training)
         return self.discriminator(samples, training=training)
 
-    def sample_global(self, batch_size, draw, seed=None):
-        """This replica's slice of `draw(global batch, seed)`, so that N
-        replicas see the randomness one would (`replicas.replica_slice`).
-
-        Args:
-            batch_size: this replica's batch size (int or scalar tensor).
-            draw: `(n, seed) -> tensor [n, ...]` for a `[2]` int32 seed.
-            seed: a `[2]` int seed; default: the next seed of
-                `seed_generator`.
-        """
-        return replicas.replica_slice(batch_size, draw, self.seed_generator.next() if seed is None else seed)
-
-    def sample_latent(self, batch_size, seed=None):
-        """Draws `batch_size` latent vectors from the prior for this replica."""
-        return self.sample_global(batch_size, lambda n, s: self._prior.sample(n, seed=s), seed)
-
-    def sample_uniform(self, batch_size, seed=None):
-        """`batch_size` values from U[0, 1) for this replica (e.g. the
-        interpolation weights of a gradient penalty)."""
-        return self.sample_global(
-            batch_size, lambda n, s: tf.random.stateless_uniform([n], seed=s), seed
-        )
-
     # ------------------------------------------------------------------
     # Training.
 
@@ -273,7 +239,7 @@ class GAN(compat.PrebuiltModel, keras.Model):
         """Splits a `fit` batch into checked `(samples, labels or None)`
         (see `tfgan_zoo.models.batches`)."""
         return batches.unpack_batch(
-            data, self.sample_shape, self.num_classes, check_finite=not self.jit_compile, name=self.name
+            data, self.sample_shape, self.num_classes, self.sample_range, not self.jit_compile, self.name
         )
 
     def split_batch(self, samples, labels):
@@ -348,6 +314,15 @@ class GAN(compat.PrebuiltModel, keras.Model):
         )
         return {"g_loss": loss, **logs}
 
+    def fit(self, x=None, y=None, **kwargs):
+        """`keras.Model.fit`, with the data checks also under `jit_compile`
+        (in the input pipeline), no reshuffling of a `tf.data.Dataset`, and an
+        error if the data gave no batch (`tfgan_zoo.models.batches`)."""
+        x, kwargs = batches.fit_inputs(self, x, {"y": y, **kwargs})
+        history = super().fit(x, **kwargs)
+        batches.check_trained(history, x)
+        return history
+
     def train_step(self, data):
         if self.g_optimizer is None:
             raise RuntimeError(f"Call {self.name}.compile() before fit().")
@@ -382,52 +357,6 @@ class GAN(compat.PrebuiltModel, keras.Model):
         if distribute.is_multi_worker():
             results = compat.multi_worker_logs(results)
         return results
-
-    # ------------------------------------------------------------------
-    # Sampling.
-
-    def generate(self, num_samples=None, z=None, labels=None, seed=None, batch_size=256):
-        """Generates samples (images in [-1, 1] for the image models).
-
-        Args:
-            num_samples: how many. Default: the length of `z` or `labels`,
-                else 64.
-            z: latent vectors `[n, latent_dim]`; drawn from the prior if
-                omitted.
-            labels: integer class labels `[n]` for a conditional model;
-                drawn uniformly (from `seed`) if omitted.
-            seed: int. The same seed gives the same `z` and labels (and the
-                same samples as the SavedModel `sample` signature). `None`
-                draws from the model's sampling seed generator.
-            batch_size: the generator runs on batches of this size.
-
-        Returns:
-            A float32 NumPy array `[n, *sample_shape]`.
-        """
-        n, z, labels = sampling.check_request(self.latent_dim, self.num_classes, num_samples, z, labels)
-        batch_size = construction.positive_int(batch_size, "batch_size")
-        if seed is None:
-            seed = self.sample_seed_generator.next()
-        elif isinstance(seed, (bool, float)) or int(seed) != seed:
-            raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-        drawn_z, labels = sampling.generator_inputs(self._prior, self.num_classes, n, seed, labels)
-        z = drawn_z if z is None else tf.constant(z)
-        if self._generate_fn is None:
-            self._generate_fn = tf.function(
-                lambda z, labels: self.generate_batch(z, labels, training=False),
-                reduce_retracing=True,
-            )
-        outputs = []
-        for start in range(0, n, batch_size):
-            zb = z[start : start + batch_size]
-            lb = None if labels is None else labels[start : start + batch_size]
-            outputs.append(self._generate_fn(zb, lb).numpy())
-        return np.concatenate(outputs).astype(np.float32)
-
-    @property
-    def seed_generators(self):
-        """The seed generators whose state a resumed run must continue."""
-        return {"train_seed": self.seed_generator, "sample_seed": self.sample_seed_generator}
 
 
 hparams_lib.record_hparams(GAN)

@@ -7,6 +7,8 @@ train, naming the received value.
 
 import keras
 
+from tfgan_zoo import checks
+from tfgan_zoo.checks import positive_int  # noqa: F401  TODO(lead): export.py uses it; move it to checks
 from tfgan_zoo import losses as losses_lib
 from tfgan_zoo import networks
 
@@ -22,34 +24,6 @@ def build_networks(generator, discriminator, network, sample_shape, latent_dim, 
         generator = g if generator is None else generator
         discriminator = d if discriminator is None else discriminator
     return generator, discriminator
-
-
-def positive_int(value, name):
-    """`int(value)`, refusing bools, fractions, strings and values < 1."""
-    try:
-        ok = not isinstance(value, bool) and int(value) == value and int(value) >= 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
-    return int(value)
-
-
-def check_seed(seed):
-    """None (random) or an int seed; refuses bools, fractions and strings."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, int) and not (hasattr(seed, "__index__")):
-        raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
-    return int(seed)
-
-
-def check_num_classes(num_classes):
-    if num_classes is None:
-        return None
-    if positive_int(num_classes, "num_classes") < 2:
-        raise ValueError(f"`num_classes` must be None or at least 2. Received: num_classes={num_classes!r}")
-    return int(num_classes)
 
 
 def check_label_smoothing(label_smoothing, loss_pair, loss):
@@ -88,7 +62,7 @@ def check_networks(generator, discriminator, num_classes, latent_dim):
             raise TypeError(f"`{name}` must be a keras.Model. Received: {name}={net!r} of type {type(net).__name__}")
         _check_inputs(net, num_classes)
     g_latent = int(generator.inputs[0].shape[-1])
-    latent_dim = g_latent if latent_dim is None else positive_int(latent_dim, "latent_dim")
+    latent_dim = g_latent if latent_dim is None else checks.positive_int(latent_dim, "latent_dim")
     if latent_dim != g_latent:
         raise ValueError(
             f"The generator takes z of size {g_latent}, but latent_dim={latent_dim}; pass "

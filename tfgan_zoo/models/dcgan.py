@@ -15,20 +15,10 @@ class DCGAN(FamilyGAN):
     for both networks, as in the paper.
 
     Args:
-        sample_shape: `(side, side, channels)` (alias `image_shape`).
-        latent_dim: size of `z` (paper: 100).
-        width: network width, the filters of the widest-resolution layer
-            (alias `base_filters`); `None` takes the preset.
         kernel_size: convolution kernel size (paper: 5).
-        loss: adversarial loss name (default: non-saturating).
-        d_steps: discriminator steps per generator step.
-        label_smoothing: one-sided label smoothing.
-        prior: `"normal"` or `"uniform"` (the paper drew z uniformly).
-        seed: seeds weights and noise.
-        synchronized_bn: batch norm statistics over all replicas of a
-            `tf.distribute` strategy (needed for N replicas to train exactly
-            like one).
-        generator, discriminator: bring your own networks instead.
+        **kwargs: the `FamilyGAN` and `GAN` hparams (`sample_shape`,
+            `latent_dim` (paper: 100), `width`, `loss`, `prior` (the paper
+            drew z uniformly), ...); see `tfgan_zoo.model_hparams("dcgan")`.
 
     Example:
 
@@ -38,24 +28,9 @@ class DCGAN(FamilyGAN):
     (2, 32, 32, 3)
     """
 
-    def __init__(
-        self,
-        sample_shape=(28, 28, 1),
-        latent_dim=100,
-        width=None,
-        kernel_size=5,
-        loss="non_saturating",
-        d_steps=1,
-        label_smoothing=0.0,
-        prior="normal",
-        seed=None,
-        synchronized_bn=False,
-        generator=None,
-        discriminator=None,
-        **kwargs,
-    ):
+    fixed_hparams = ("network", "num_classes")
+
+    def __init__(self, kernel_size=5, **kwargs):
         super().__init__(
-            sample_shape, latent_dim, "dcgan", width, None, seed, synchronized_bn,
-            generator, discriminator, network_options={"kernel_size": kernel_size},
-            loss=loss, d_steps=d_steps, label_smoothing=label_smoothing, prior=prior, **kwargs,
+            network="dcgan", num_classes=None, network_options={"kernel_size": kernel_size}, **kwargs
         )

@@ -17,20 +17,15 @@ class VanillaGAN(FamilyGAN):
     `batch_size * d_steps`.
 
     Args:
-        sample_shape: shape of one sample, e.g. `(28, 28, 1)` or `(2,)`.
-        latent_dim: size of `z`.
         width: hidden width `w`: generator layers `(w, 2w)`, discriminator
             layers `(2w, w)`.
         loss: `"non_saturating"` (the paper's practical choice, maximise
             log D(G(z))) or `"minimax"` (minimise log(1 - D(G(z)))).
-        d_steps: k, discriminator steps per generator step (paper: k=1).
         optimizer: `"sgd"`, SGD with momentum as in the paper (lr 0.1 is
             too high without its maxout/dropout nets; we use 0.01,
             momentum 0.5), or `"adam"`, Adam(2e-4, beta_1=0.5).
-        label_smoothing: one-sided label smoothing.
-        prior: `"normal"` or `"uniform"`.
-        seed: seeds weights and noise.
-        generator, discriminator: bring your own networks instead.
+        **kwargs: the `FamilyGAN` and `GAN` hparams (`sample_shape`,
+            `d_steps` (k, paper: 1), `prior`, ...).
 
     Example:
 
@@ -42,21 +37,9 @@ class VanillaGAN(FamilyGAN):
     (4, 2)
     """
 
-    def __init__(
-        self,
-        sample_shape=(28, 28, 1),
-        latent_dim=100,
-        width=256,
-        loss="non_saturating",
-        d_steps=1,
-        optimizer="sgd",
-        label_smoothing=0.0,
-        prior="normal",
-        seed=None,
-        generator=None,
-        discriminator=None,
-        **kwargs,
-    ):
+    fixed_hparams = ("network", "num_classes", "synchronized_bn")
+
+    def __init__(self, width=256, loss="non_saturating", optimizer="sgd", **kwargs):
         if optimizer not in OPTIMIZERS:
             raise ValueError(
                 f"Unknown optimizer {optimizer!r}. Valid optimizers: {list(OPTIMIZERS)}. "
@@ -67,10 +50,7 @@ class VanillaGAN(FamilyGAN):
                 "vanilla_gan plays the minimax game; its loss is 'minimax' or "
                 f"'non_saturating'. Received: loss={loss!r}"
             )
-        super().__init__(
-            sample_shape, latent_dim, "mlp", width, None, seed, False, generator, discriminator,
-            loss=loss, d_steps=d_steps, label_smoothing=label_smoothing, prior=prior, **kwargs,
-        )
+        super().__init__(network="mlp", num_classes=None, width=width, loss=loss, **kwargs)
         self._sgd = optimizer == "sgd"
 
     def default_optimizers(self):

@@ -24,11 +24,24 @@ class CriticGAN(FamilyGAN):
     Subclasses pass their hparams through and implement
     `discriminator_loss` (the Wasserstein generator loss is the default
     `generator_loss`).
+
+    Args:
+        d_steps: critic updates per generator update (alias `n_critic`;
+            the papers' 5).
+        critic_norm: the DCGAN critic's normalization, `"batch"`,
+            `"layer"` or `"none"`.
+        output_dim: the critic's output size (1: a scalar critic), for
+            subclasses to set.
+        **kwargs: the `FamilyGAN` and `GAN` hparams (`network="dcgan"` is
+            the convolutional critic, `"mlp"` the fully connected one).
     """
 
-    def __init__(self, *args, critic_norm="batch", output_dim=1, **kwargs):
+    # The losses are the subclass's; the output size is for it to set.
+    fixed_hparams = ("loss", "label_smoothing", "output_dim")
+
+    def __init__(self, d_steps=5, critic_norm="batch", output_dim=1, **kwargs):
         options = {"critic_norm": critic_norm, "output_dim": output_dim}
-        super().__init__(*args, network_options=options, loss=None, **kwargs)
+        super().__init__(network_options=options, loss=None, d_steps=d_steps, **kwargs)
 
     def generator_loss(self, real, labels, training=True):
         """`-D(G(z))`, the Wasserstein generator loss."""
@@ -39,9 +52,15 @@ class CriticGAN(FamilyGAN):
 
 
 class PenaltyCriticGAN(CriticGAN):
-    """A critic kept Lipschitz by a gradient penalty (no batch norm in it)."""
+    """A critic kept Lipschitz by a gradient penalty (no batch norm in it).
 
-    def __init__(self, *args, gp_weight=10.0, critic_norm="layer", **kwargs):
+    Args:
+        gp_weight: lambda, the penalty's weight (paper: 10).
+        critic_norm: `"layer"` (default) or `"none"`; batch norm is refused.
+        **kwargs: the `CriticGAN` hparams.
+    """
+
+    def __init__(self, gp_weight=10.0, critic_norm="layer", **kwargs):
         if critic_norm == "batch":
             raise ValueError(
                 "A gradient-penalty critic must not use batch norm (it couples the "
@@ -49,7 +68,7 @@ class PenaltyCriticGAN(CriticGAN):
             )
         if not float(gp_weight) >= 0:
             raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
-        super().__init__(*args, critic_norm=critic_norm, **kwargs)
+        super().__init__(critic_norm=critic_norm, **kwargs)
         self.gp_weight = float(gp_weight)
 
     def default_optimizers(self):

@@ -27,20 +27,10 @@ class CramerGAN(PenaltyCriticGAN):
     Logged: `surrogate` (`f(x_r) - f(x_g)`) and `gradient_penalty`.
 
     Args:
-        sample_shape: shape of one sample (alias `image_shape`).
-        latent_dim: size of `z`.
-        network: `"dcgan"` (convolutional critic) or `"mlp"`.
-        width: network width (see `tfgan_zoo.networks.build_pair`).
-        num_classes: make it class-conditional (like `cgan`).
         feature_dim: output size of the critic transformation `h` (paper: 256).
-        d_steps: critic updates per generator update (alias `n_critic`).
-        gp_weight: lambda (paper: 10).
-        critic_norm: `"layer"` (default) or `"none"` for the DCGAN critic.
-        prior: `"normal"` or `"uniform"`.
-        seed: seeds weights and noise.
-        synchronized_bn: batch norm statistics over all replicas (generator).
-        generator, discriminator: bring your own networks instead (the
-            discriminator outputs `[batch, feature_dim]`).
+        **kwargs: the `PenaltyCriticGAN` and `CriticGAN` hparams
+            (`gp_weight`, `critic_norm`, `d_steps`, ...). Bring-your-own
+            discriminators output `[batch, feature_dim]`.
 
     Example:
 
@@ -53,29 +43,8 @@ class CramerGAN(PenaltyCriticGAN):
     logged = ("d_loss", "g_loss", "surrogate", "gradient_penalty")
     tiny_hparams = {"feature_dim": 8}
 
-    def __init__(
-        self,
-        sample_shape=(28, 28, 1),
-        latent_dim=100,
-        network="dcgan",
-        width=None,
-        num_classes=None,
-        feature_dim=256,
-        d_steps=5,
-        gp_weight=10.0,
-        critic_norm="layer",
-        prior="normal",
-        seed=None,
-        synchronized_bn=False,
-        generator=None,
-        discriminator=None,
-        **kwargs,
-    ):
-        super().__init__(
-            sample_shape, latent_dim, network, width, num_classes, seed, synchronized_bn,
-            generator, discriminator, d_steps=d_steps, prior=prior, gp_weight=gp_weight,
-            critic_norm=critic_norm, output_dim=int(feature_dim), **kwargs,
-        )
+    def __init__(self, feature_dim=256, **kwargs):
+        super().__init__(output_dim=int(feature_dim), **kwargs)
 
     def _fakes(self, batch, labels, training):
         fake = self.generate_batch(self.sample_latent(batch), labels, training=training)

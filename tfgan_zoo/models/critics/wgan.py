@@ -21,18 +21,10 @@ class WGAN(CriticGAN):
     `wasserstein_distance`: it should fall as the samples improve.
 
     Args:
-        sample_shape: shape of one sample (alias `image_shape`).
-        latent_dim: size of `z`.
-        network: `"dcgan"` (the paper's critic, with batch norm) or `"mlp"`.
-        width: network width (see `tfgan_zoo.networks.build_pair`).
-        num_classes: make it class-conditional (like `cgan`).
-        d_steps: critic updates per generator update (alias `n_critic`;
-            paper: 5).
         clip_value: the clipping bound c (paper: 0.01).
-        prior: `"normal"` or `"uniform"`.
-        seed: seeds weights and noise.
-        synchronized_bn: batch norm statistics over all replicas.
-        generator, discriminator: bring your own networks instead.
+        **kwargs: the `CriticGAN` hparams (`d_steps`, alias `n_critic`,
+            paper: 5; `network="dcgan"` is the paper's critic, with batch
+            norm).
 
     Example:
 
@@ -48,28 +40,10 @@ class WGAN(CriticGAN):
 
     logged = ("d_loss", "g_loss", "wasserstein_distance")
 
-    def __init__(
-        self,
-        sample_shape=(28, 28, 1),
-        latent_dim=100,
-        network="dcgan",
-        width=None,
-        num_classes=None,
-        d_steps=5,
-        clip_value=0.01,
-        prior="normal",
-        seed=None,
-        synchronized_bn=False,
-        generator=None,
-        discriminator=None,
-        **kwargs,
-    ):
+    def __init__(self, clip_value=0.01, **kwargs):
         if not float(clip_value) > 0:
             raise ValueError(f"`clip_value` must be positive. Received: clip_value={clip_value!r}")
-        super().__init__(
-            sample_shape, latent_dim, network, width, num_classes, seed, synchronized_bn,
-            generator, discriminator, d_steps=d_steps, prior=prior, **kwargs,
-        )
+        super().__init__(**kwargs)
         self.clip_value = float(clip_value)
 
     def default_optimizers(self):

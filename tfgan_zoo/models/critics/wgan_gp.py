@@ -22,20 +22,8 @@ class WGANGP(PenaltyCriticGAN):
     Logged: `wasserstein_distance` (the critic's estimate
     `E[D(x)] - E[D(G(z))]`) and `gradient_penalty` (before weighting).
 
-    Args:
-        sample_shape: shape of one sample (alias `image_shape`).
-        latent_dim: size of `z`.
-        network: `"dcgan"` (convolutional critic) or `"mlp"`.
-        width: network width (see `tfgan_zoo.networks.build_pair`).
-        num_classes: make it class-conditional (like `cgan`).
-        d_steps: critic updates per generator update (alias `n_critic`;
-            paper: 5).
-        gp_weight: lambda (paper: 10).
-        critic_norm: `"layer"` (default) or `"none"` for the DCGAN critic.
-        prior: `"normal"` or `"uniform"`.
-        seed: seeds weights and noise.
-        synchronized_bn: batch norm statistics over all replicas (generator).
-        generator, discriminator: bring your own networks instead.
+    Hparams: those of `PenaltyCriticGAN` and `CriticGAN` (`gp_weight`,
+    `critic_norm`, `d_steps`, ...); see `tfgan_zoo.model_hparams("wgan_gp")`.
 
     Example:
 
@@ -47,29 +35,6 @@ class WGANGP(PenaltyCriticGAN):
     """
 
     logged = ("d_loss", "g_loss", "wasserstein_distance", "gradient_penalty")
-
-    def __init__(
-        self,
-        sample_shape=(28, 28, 1),
-        latent_dim=100,
-        network="dcgan",
-        width=None,
-        num_classes=None,
-        d_steps=5,
-        gp_weight=10.0,
-        critic_norm="layer",
-        prior="normal",
-        seed=None,
-        synchronized_bn=False,
-        generator=None,
-        discriminator=None,
-        **kwargs,
-    ):
-        super().__init__(
-            sample_shape, latent_dim, network, width, num_classes, seed, synchronized_bn,
-            generator, discriminator, d_steps=d_steps, prior=prior, gp_weight=gp_weight,
-            critic_norm=critic_norm, **kwargs,
-        )
 
     def discriminator_loss(self, real, labels, training=True):
         fake, real_out, fake_out = self.discriminator_outputs(real, labels, training)
