@@ -125,3 +125,39 @@ def test_bad_requests_name_the_value(trained):
         unconditional.sample_rows(3, conditions={"c": "a"})
     with pytest.raises(tf.errors.InvalidArgumentError, match="multiple of pac=2"):
         model.fit(np.zeros((3, model.sample_shape[0]), np.float32), np.zeros(3, np.int32), batch_size=3, verbose=0)
+
+
+def test_in_graph_decode_and_condition_lookup_match_the_transformer(trained, tmp_path):
+    from tfgan_zoo.models.tabular import serving
+
+    frame, model = trained
+    encoded = model.transformer.transform(frame, seed=0)
+    decoded = {k: v.numpy() for k, v in serving.decode_tensors(model.transformer, encoded).items()}
+    back = model.transformer.inverse_transform(encoded)
+    np.testing.assert_allclose(decoded["x"], back["x"], rtol=1e-5)
+    np.testing.assert_array_equal(decoded["count"], back["count"])
+    assert np.isnan(decoded["f"][3]) and decoded["job"][5] == b""
+    assert [v.decode() for v in decoded["label"]] == back["label"].tolist()
+
+    # A SavedModel whose `sample` answers with one named output per column.
+    class Rows(tf.Module):
+        def __init__(self):
+            self.model = model
+
+        @tf.function(input_signature=[tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.string), tf.TensorSpec([], tf.string)])
+        def sample(self, n, column, value):
+            label = serving.condition_index(model.transformer, column, value)
+            z = tf.random.stateless_normal([n, model.latent_dim], [1, 2])
+            rows = model.generator([z, tf.fill([n], label)], training=False)
+            return serving.decode_tensors(model.transformer, rows, seed=[3, 4])
+
+    path = str(tmp_path / "rows")
+    tf.saved_model.save(Rows(), path, signatures={"sample": Rows().sample})
+    sample = tf.saved_model.load(path).signatures["sample"]
+    out = sample(n=tf.constant(5), column=tf.constant("label"), value=tf.constant("yes"))
+    assert set(out) == set(frame.columns) and out["label"].dtype == tf.string and out["x"].dtype == tf.float32
+    assert out["count"].shape == (5,)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Unknown condition"):
+        sample(n=tf.constant(5), column=tf.constant("label"), value=tf.constant("maybe"))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Unknown condition"):
+        sample(n=tf.constant(5), column=tf.constant("x"), value=tf.constant("1"))
