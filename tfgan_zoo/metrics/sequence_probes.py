@@ -23,7 +23,7 @@ import tensorflow as tf
 
 from tfgan_zoo.metrics import checks
 
-_BATCH = 128
+_BATCH = 32
 
 
 def sequences(x, name, min_samples=1):
