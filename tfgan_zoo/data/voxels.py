@@ -226,6 +226,9 @@ class VoxelShapes(tfds.core.GeneratorBasedBuilder):
                         shape=(self.side,) * 3, dtype=np.uint8, encoding=tfds.features.Encoding.ZLIB
                     ),
                     "label": tfds.features.ClassLabel(names=list(CLASSES)),
+                    # The example's row in `voxel_shapes(VOXEL_EXAMPLES, side, seed=0)`
+                    # (tfds stores examples in its own order).
+                    "index": tfds.features.Scalar(dtype=np.int64),
                 }
             ),
             supervised_keys=("voxels", "label"),
@@ -238,4 +241,4 @@ class VoxelShapes(tfds.core.GeneratorBasedBuilder):
     def _generate_examples(self):
         voxels, labels = voxel_shapes(VOXEL_EXAMPLES, self.side, seed=0)
         for i, (grid, label) in enumerate(zip(voxels, labels)):
-            yield i, {"voxels": grid, "label": int(label)}
+            yield i, {"voxels": grid, "label": int(label), "index": i}
