@@ -9,6 +9,9 @@ from tfgan_zoo.networks.dcgan import dcgan_generator
 from tfgan_zoo.networks.layers import OneHot
 from tfgan_zoo.networks.mlp import mlp_discriminator
 from tfgan_zoo.networks.mlp import mlp_generator
+from tfgan_zoo.networks.lapgan import lapgan_pair  # noqa: E402  (after mlp: it builds on it)
+from tfgan_zoo.networks.volumetric import voxel_discriminator
+from tfgan_zoo.networks.volumetric import voxel_generator
 
 NETWORKS = ("dcgan", "mlp")
 
@@ -79,8 +82,11 @@ __all__ = [
     "NETWORKS",
     "OneHot",
     "build_pair",
+    "lapgan_pair",
     "dcgan_discriminator",
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "voxel_discriminator",
+    "voxel_generator",
 ]
