@@ -138,7 +138,8 @@ class TableTransformer(keras.layers.Layer):
         """
         from tfgan_zoo.data import table
 
-        schema = table.table_schema(frame) if schema is None else table.table_schema(frame, **schema)
+        declared = {k: (schema or {}).get(k) for k in ("continuous", "categorical", "label")}
+        schema = table.table_schema(frame, **declared)
         if missing not in ("indicator", "error"):
             raise ValueError(f"`missing` is 'indicator' or 'error'. Received: missing={missing!r}")
         columns, fitted = [], []
