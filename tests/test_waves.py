@@ -113,3 +113,54 @@ def test_tfds_builder_prepares_with_no_network(tmp_path):
     proc = subprocess.run(no_net + args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [line for line in proc.stdout.splitlines() if line.startswith("waves")] == ["waves (2000, 30, 1) True", "waves/3d (2000, 30, 3) True"]
+
+
+# ----------------------------------------------------------------------------
+# seq:<file>: the user's own sequences.
+
+
+def test_user_sequences_from_npy_and_npz(tmp_path):
+    x, y = waves.waves(12, num_features=2, seed=0)
+    np.save(tmp_path / "s.npy", x)
+    np.savez(tmp_path / "s.npz", sequences=x, labels=y)
+    a = data.load_arrays(f"seq:{tmp_path / 's.npy'}")
+    b = data.load_arrays(f"seq:{tmp_path / 's.npz'}", split="train[:6]")
+    np.testing.assert_array_equal(a[0], x)
+    assert a[1] is None
+    np.testing.assert_array_equal(b[0], x[:6])
+    np.testing.assert_array_equal(b[1], y[:6])
+    assert data.info(f"seq:{tmp_path / 's.npz'}").image_shape == (30, 2)
+    batch, labels = next(iter(data.load(f"seq:{tmp_path / 's.npz'}", batch_size=4, image_shape=(30, 2))))
+    assert tuple(batch.shape) == (4, 30, 2) and tuple(labels.shape) == (4,)
+
+
+def _bad_file(tmp_path, name, **arrays):
+    path = str(tmp_path / name)
+    if name.endswith(".npz"):
+        np.savez(path, **arrays)
+    else:
+        np.save(path, arrays["x"])
+    return f"seq:{path}"
+
+
+@pytest.mark.parametrize(
+    "name, arrays, match",
+    [
+        ("flat.npy", {"x": np.zeros((4, 30))}, r"Received: an array of shape \(4, 30\)"),
+        ("nan.npz", {"x": np.where(np.arange(30)[None, :, None] == 3, np.nan, 0.0) * np.ones((4, 1, 1))}, r"4 sequence\(s\) with NaN"),
+        ("loud.npz", {"x": np.full((4, 30, 1), 2.0)}, r"scaled to \[-1, 1\]. Received: values in \[2, 2\]"),
+        ("nox.npz", {"data": np.zeros((4, 30, 1))}, r"Received: arrays \['data'\]"),
+        ("ragged.npz", {"x": np.zeros((4, 30, 1)), "y": np.zeros(3, np.int64)}, r"Received: labels of shape \(3,\)"),
+    ],
+)
+def test_bad_user_sequences_name_the_value(tmp_path, name, arrays, match):
+    with pytest.raises(ValueError, match=match):
+        data.load_arrays(_bad_file(tmp_path, name, **arrays))
+
+
+def test_user_sequences_of_another_length_are_refused(tmp_path):
+    np.save(tmp_path / "s.npy", np.zeros((4, 20, 1), np.float32))
+    with pytest.raises(ValueError, match=r"holds sequences of shape \(20, 1\). Received: image_shape=\(30, 1\)"):
+        data.load(f"seq:{tmp_path / 's.npy'}", batch_size=2, image_shape=(30, 1))
+    with pytest.raises(FileNotFoundError, match="Received: spec='seq:nope.npy'"):
+        data.load_arrays("seq:nope.npy")

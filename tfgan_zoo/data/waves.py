@@ -26,7 +26,7 @@ Example:
 
 >>> x, y = waves(4, seed=0)
 >>> x.shape, x.dtype, y.tolist()
-((4, 30, 1), dtype('float32'), [1, 0, 1, 0])
+((4, 30, 1), dtype('float32'), [0, 0, 1, 1])
 """
 
 import numpy as np
