@@ -13,7 +13,11 @@ One module per tool:
   `select_by_attribute`;
 - `masks`: random-pixel, centre-block, half and PNG masks;
 - `inpainting`: `inpaint(model, images, masks)` and the graph version
-  `inpaint_graph` for a serving signature.
+  `inpaint_graph`; `serving.inpaint_endpoint` makes it a SavedModel
+  signature; `evaluation`: PSNR on the hole and the baseline fills;
+- `ablation`: `filter_scores`, `ablated_copy` (filters zeroed in a copy);
+- `features`: `discriminator_features`, `linear_probe`, `untrained_copy`;
+- `figures`: the rows `launchers.explore` and the benchmark draw.
 
 Example:
 
