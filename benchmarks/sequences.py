@@ -1,0 +1,180 @@
+"""RCGAN on the waves data: the four sequence measures after a stated budget,
+each beside its real-vs-real reference.
+
+- **Model**: `rcgan` conditional on the waveform (0 = sine, 1 = sawtooth),
+  30 steps, 1 feature, `--hidden_units`, `--latent_dim` per step, trained
+  with `fit` on `tfgan_zoo.data.load("waves")` (train split, 10,000
+  sequences) in chunks of `--steps_per_chunk` generator steps until
+  `--minutes` of training wall time have passed (the budget; the chunk
+  that crosses it finishes).
+- **Measures** (`tfgan_zoo.metrics.sequence_evaluate.SequenceEvaluator`,
+  `--num_samples` per side, against the real test split): MMD^2
+  (`mmd_seq`), discriminative score (`disc`, |accuracy - 0.5| of a
+  post-hoc GRU, 0 best), predictive score (`tstr`, MAE of a GRU next-step
+  predictor trained on the samples, tested on real held-out data) and
+  conditional accuracy (`cacc_seq`, a GRU classifier trained on real
+  waves). **Reference**: the same protocol with real train sequences as
+  the "real" side and real test sequences in the generator's place, so
+  `tstr`'s reference is TRTR.
+- **Checks** (issue #11): `cacc_seq >= 0.95`, `disc <= 0.15`,
+  `tstr <= 1.5 x TRTR`.
+- **Figures** (`--figures DIR`): `rcgan_waves.png`, real next to generated
+  curves per class, and `rcgan_latent_walk.png`, the label fixed to sine
+  and a 2-D latent (`latent_dim=2`, the same z at every step) swept on a
+  grid.
+
+    python benchmarks/sequences.py --minutes 4 --figures docs   # the README's run
+    python benchmarks/sequences.py --minutes 0.5 --num_samples 200   # a quick check
+
+It prints the machine, the table and the checks, and writes JSON
+(`--output`).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import tfgan_zoo  # noqa: E402
+from tfgan_zoo import benchmarking as bench  # noqa: E402
+from tfgan_zoo import data as data_lib  # noqa: E402
+from tfgan_zoo.metrics.sequence_evaluate import SequenceEvaluator  # noqa: E402
+
+CHECKS = {"cacc_seq": 0.95, "disc": 0.15, "tstr_over_trtr": 1.5}
+
+
+def train(args):
+    keras.utils.set_random_seed(args.seed)
+    model = tfgan_zoo.create(
+        "rcgan", sequence_length=30, num_features=1, hidden_units=args.hidden_units,
+        latent_dim=args.latent_dim, num_classes=2, seed=args.seed,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
+    )
+    ds = data_lib.load("waves", batch_size=args.batch_size, seed=args.seed, repeat=True)
+    start, steps, history = time.perf_counter(), 0, []
+    while time.perf_counter() - start < args.minutes * 60:
+        logs = model.fit(ds, epochs=1, steps_per_epoch=args.steps_per_chunk, verbose=0).history
+        steps += args.steps_per_chunk
+        history.append({"steps": steps, "seconds": time.perf_counter() - start, **{k: v[0] for k, v in logs.items()}})
+        print(f"  {steps:6d} steps  {history[-1]['seconds']:7.1f} s  d_loss {logs['d_loss'][0]:.3f}  g_loss {logs['g_loss'][0]:.3f}", flush=True)
+    return model, steps, time.perf_counter() - start, history
+
+
+def table(generated, reference, evaluator):
+    rows = []
+    for name in evaluator.names():
+        rows.append([name, f"{generated.get(name, float('nan')):.4f}", f"{reference.get(name, float('nan')):.4f}"])
+    return bench.format_table(["measure", "rcgan", "real vs real"], rows)
+
+
+def checks(generated, reference, evaluator):
+    count = evaluator.names()[0].rsplit("_", 1)[-1]
+    get = lambda d, key: d[f"{key}_gru_{count}"]  # noqa: E731
+    ratio = get(generated, "tstr") / get(reference, "tstr")
+    return {
+        "cacc_seq >= 0.95": (get(generated, "cacc_seq"), get(generated, "cacc_seq") >= CHECKS["cacc_seq"]),
+        "disc <= 0.15": (get(generated, "disc"), get(generated, "disc") <= CHECKS["disc"]),
+        "tstr <= 1.5 x trtr": (ratio, ratio <= CHECKS["tstr_over_trtr"]),
+    }
+
+
+def plot_waves(path, model, evaluator, per_class=6, seed=0):
+    """Real (left) next to generated (right) curves, one row per class."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(8, 4.5), sharex=True, sharey=True)
+    for k, name in enumerate(data_lib.waves.CLASS_NAMES):
+        real = evaluator.test[evaluator.test_labels == k][:per_class]
+        fake = model.generate(labels=np.full(per_class, k, np.int32), seed=seed)
+        for ax, curves, side in ((axes[k, 0], real, "real"), (axes[k, 1], fake, "rcgan")):
+            ax.plot(curves[:, :, 0].T, linewidth=1)
+            ax.set_title(f"{side}: {name}", fontsize=9)
+            ax.set_ylim(-1, 1)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def plot_latent_walk(path, model, grid=5, span=2.0):
+    """Label sine; z = (a, b) on a grid in [-span, span]^2, the same z at every step."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    values = np.linspace(-span, span, grid)
+    z = np.array([[a, b] + [0.0] * (model.latent_dim - 2) for b in values for a in values], np.float32)
+    curves = model.generate(z=z, labels=np.zeros(len(z), np.int32))
+    fig, axes = plt.subplots(grid, grid, figsize=(7, 6), sharex=True, sharey=True)
+    for ax, curve, (a, b) in zip(axes.ravel(), curves, z[:, :2]):
+        ax.plot(curve[:, 0], linewidth=1)
+        ax.set_ylim(-1, 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for i, v in enumerate(values):
+        axes[-1, i].set_xlabel(f"z1={v:+.1f}", fontsize=8)
+        axes[i, 0].set_ylabel(f"z2={v:+.1f}", fontsize=8)
+    fig.suptitle("rcgan latent walk, label = sine (same z at every step)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--minutes", type=float, default=4.0, help="training budget (wall time)")
+    p.add_argument("--hidden_units", type=int, default=64)
+    p.add_argument("--latent_dim", type=int, default=2, help="noise per step (2: the latent-walk figure)")
+    p.add_argument("--batch_size", type=int, default=64)
+    p.add_argument("--learning_rate", type=float, default=1e-3)
+    p.add_argument("--steps_per_chunk", type=int, default=100)
+    p.add_argument("--num_samples", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--figures", default=None, help="directory for the two PNGs (e.g. docs)")
+    p.add_argument("--output", default="benchmarks/results/sequences.json")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    machine = bench.machine_info()
+    print(bench.describe_machine(machine))
+    print(f"rcgan on waves: budget {args.minutes} min, hidden_units={args.hidden_units}, latent_dim={args.latent_dim}")
+    model, steps, seconds, history = train(args)
+    evaluator = SequenceEvaluator("waves", num_samples=args.num_samples, seed=args.seed)
+    start = time.perf_counter()
+    generated, reference = evaluator.evaluate(model), evaluator.reference()
+    eval_seconds = time.perf_counter() - start
+    print(f"\ntrained {steps} generator steps in {seconds:.0f} s; measures in {eval_seconds:.0f} s\n")
+    print(table(generated, reference, evaluator))
+    results = checks(generated, reference, evaluator)
+    print()
+    for name, (value, ok) in results.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {value:.4f}")
+    if args.figures:
+        os.makedirs(args.figures, exist_ok=True)
+        plot_waves(os.path.join(args.figures, "rcgan_waves.png"), model, evaluator, seed=args.seed)
+        if model.latent_dim >= 2:
+            plot_latent_walk(os.path.join(args.figures, "rcgan_latent_walk.png"), model)
+    bench.write_json(args.output, {
+        "machine": machine, "args": vars(args), "generator_steps": steps, "train_seconds": seconds,
+        "eval_seconds": eval_seconds, "generated": generated, "reference": reference,
+        "checks": {k: {"value": v, "pass": ok} for k, (v, ok) in results.items()}, "history": history,
+    })
+    print(f"\nwrote {args.output}")
+    return 0 if all(ok for _, ok in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
