@@ -24,6 +24,7 @@ import pytest
 import tensorflow as tf
 from helpers import REPO_ROOT
 from helpers import tiny_model
+from test_launcher_output import CPP_LINE
 
 from launchers import cli
 from tfgan_zoo import export as export_lib
@@ -73,9 +74,14 @@ BAD_INPUTS = [
     (EVAL, ["--model_path={plain_keras}", *_eval], f"--model_path={{plain_keras}}: {{plain_keras}} {PLAIN}", 2),
     (EVAL, ["--model_path={foreign_sm}", *_eval], f"--model_path={{foreign_sm}}: {{foreign_sm}} is a {FOREIGN}", 2),
     (EVAL, ["--model_path={dcgan_export}", *_eval[:2], "--num_samples=1"], "--num_samples=1: must be at least 2", 2),
-    # launchers.train: flags the up-front checks of test_launchers.py do not cover.
+    # launchers.train: checked before any work (the cases that need a
+    # trained run are in test_launchers.py).
+    *[(TRAIN, [*_train, f"--{flag}={value}"], f"--{flag}={value}: must be a positive integer", 2)
+      for flag, value in [("epochs", 0), ("epochs", -1), ("steps_per_epoch", 0), ("steps_per_epoch", -3),
+                          ("steps_per_execution", 0), ("grid_samples", 0), ("batch_size", 0), ("cpu_replicas", 0)]],
+    (TRAIN, [*_train, "--workdir={a_file}/run"], "--workdir={a_file}/run: {a_file} is a file", 2),
+    (TRAIN, [*_train, "--export_dir={a_file}/sm"], "--export_dir={a_file}/sm: {a_file} is a file", 2),
     (TRAIN, [*_train, "--epochs=abc"], "--epochs=abc", 2),
-    (TRAIN, [*_train, "--cpu_replicas=0"], "--cpu_replicas=0: must be a positive integer", 2),
     (TRAIN, [*_train, "--verbose=7"], "--verbose=7", 2),
     (TRAIN, [*_train, "stray"], "unexpected arguments ['stray']", 2),
     (TRAIN, ["--workdir={plain_run}", "--export_dir={root}/sm", "--export_only"], f"{{plain_run}}/model.keras {PLAIN}", 2),
@@ -109,6 +115,7 @@ print("RESULTS " + json.dumps(results))
 def run_cases(module, cases):
     """`[result dict]` of `cases` (argument lists) run through `module`, and the process' own stderr."""
     env = dict(os.environ, PYTHONPATH=REPO_ROOT)
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # conftest sets it; the launchers must quiet TensorFlow themselves.
     proc = subprocess.run([sys.executable, "-c", _DRIVER, module, json.dumps(cases)], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")), None)
@@ -155,7 +162,8 @@ GOOD_RUNS = {
 
 
 def _files(root):
-    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, files in os.walk(root) for f in files)
+    """The files and directories under `root`."""
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, dirs, files in os.walk(root) for f in dirs + files)
 
 
 @pytest.fixture(scope="module")
@@ -195,11 +203,17 @@ def test_bad_launcher_input_is_one_clear_error(index, paths, results):
 
 
 def test_bad_launcher_input_writes_nothing(paths, results):
-    # The evaluate rows may create their (empty) cache directory; no file anywhere.
-    assert _files(paths["root"]) == results["before"]
+    assert _files(paths["root"]) == results["before"]  # Not even a work directory.
     with open(paths["a_file"]) as f:
         assert f.read() == "not a directory"
     assert export_lib.existing_versions(paths["dcgan_base"]) == [1]
+
+
+def test_launchers_keep_tensorflows_start_up_chatter_out(results):
+    for module, stderr in results["outer"].items():
+        for chatter in ("absl::InitializeLog", "cuInit", "cudart_stub", "cpu_feature_guard"):
+            assert chatter not in stderr, f"{module}: {chatter!r} in\n{stderr[-3000:]}"
+        assert not CPP_LINE.search(stderr), f"{module}:\n{stderr[-3000:]}"
 
 
 # ----------------------------------------------------------------------------
