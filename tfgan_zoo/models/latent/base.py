@@ -15,6 +15,8 @@
   `reconstruct` signatures.
 """
 
+import json
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -130,7 +132,7 @@ class LatentGAN(FamilyGAN):
         batch_size = construction.positive_int(batch_size, "batch_size")
         cache = vars(self).setdefault("_latent_fns", {})
         if key not in cache:
-            cache[key] = tf.function(fn, reduce_retracing=True)
+            cache[key] = tf.function(fn, reduce_retracing=True, autograph=False)
         parts = []
         for start in range(0, len(images), batch_size):
             lb = None if labels is None else tf.constant(labels[start : start + batch_size])
@@ -186,6 +188,14 @@ class EncoderGAN(LatentGAN):
             raise ValueError("posterior='gaussian' needs an encoder whose last layer is a GaussianCode named 'z'. "
                              f"Received: encoder layers {[layer.name for layer in encoder.layers][-3:]}")
         return encoder
+
+    def get_config(self):
+        config = super().get_config()
+        if config.get("encoder") is not None:
+            # As a .keras file reads it back (tuples as lists), so that a
+            # reloaded model's config equals this one.
+            config["encoder"] = json.loads(json.dumps(config["encoder"]))
+        return config
 
     @property
     def encoder_variables(self):

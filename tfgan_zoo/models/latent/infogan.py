@@ -183,13 +183,18 @@ class InfoGAN(LatentGAN):
         if z is None:
             seed = self.sample_seed_generator.next() if seed is None else seed
             z = sampling.generator_inputs(self._prior, None, n, seed)[0].numpy()
-        z = np.array(z, np.float32)
-        start = self.noise_dim
+        return self.put_codes(tf.constant(z, tf.float32), categorical, continuous).numpy()
+
+    def put_codes(self, z, categorical=None, continuous=None):
+        """`z` with its code blocks replaced by `categorical` (int `[n]`) and
+        `continuous` (`[n, continuous_dim]`); None keeps a block. TF ops, for
+        a serving signature too."""
+        noise, one_hot, codes = self.split_latent(z)
         if categorical is not None:
-            z[:, start : start + self.categorical_dim] = np.eye(self.categorical_dim, dtype=np.float32)[categorical]
+            one_hot = tf.one_hot(tf.cast(categorical, tf.int32), self.categorical_dim, dtype=z.dtype)
         if continuous is not None:
-            z[:, start + self.categorical_dim :] = continuous
-        return z
+            codes = tf.cast(continuous, z.dtype)
+        return tf.concat([noise, one_hot, codes], -1)
 
     def generate(self, num_samples=None, z=None, labels=None, seed=None, batch_size=256, categorical=None, continuous=None):
         """`GAN.generate`, with codes to fix.
@@ -217,13 +222,13 @@ class InfoGAN(LatentGAN):
             `{"categorical": probabilities [n, categorical_dim],
             "continuous": means [n, continuous_dim]}` as NumPy.
         """
+        return self.batched("infer_codes", lambda x, _: self.q_codes(x), images, None, batch_size)
+
+    def q_codes(self, images):
+        """`infer_codes` on a batch tensor (TF ops, for a serving signature too)."""
         k, c = self.categorical_dim, self.continuous_dim
-
-        def fn(x, _):
-            q = tf.cast(self.discriminator(x, training=False)[1], tf.float32)
-            return {"categorical": tf.nn.softmax(q[:, :k]), "continuous": q[:, k : k + c]}
-
-        return self.batched("infer_codes", fn, images, None, batch_size)
+        q = tf.cast(self.discriminator(images, training=False)[1], tf.float32)
+        return {"categorical": tf.nn.softmax(q[:, :k]), "continuous": q[:, k : k + c]}
 
     def encode(self, images, labels=None, batch_size=256):
         raise ValueError(
