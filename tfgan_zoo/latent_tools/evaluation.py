@@ -25,7 +25,7 @@ def hole_psnr(images, completed, masks):
     if not hole.any():
         raise ValueError("The masks hide no pixel: PSNR on the hole is undefined. Received: masks of all ones")
     mse = float(np.mean((np.asarray(completed, np.float64)[hole] - np.asarray(images, np.float64)[hole]) ** 2))
-    return float("inf") if mse == 0 else 10.0 * np.log10(4.0 / mse)
+    return float("inf") if mse == 0 else float(10.0 * np.log10(4.0 / mse))
 
 
 def paste(images, masks, fill):
