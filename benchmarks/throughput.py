@@ -73,7 +73,7 @@ class _Cuts:
     def unpack_batch(self, data):
         if "finite" not in self._cuts and "finite_sum" not in self._cuts:
             return super().unpack_batch(data)
-        samples, labels = batches.unpack_batch(data, self.sample_shape, self.num_classes, check_finite=False)
+        samples, labels = batches.unpack_batch(data, self.sample_shape, self.num_classes, check_values=False)
         if "finite_sum" in self._cuts:  # NaN/Inf anywhere make the sum NaN/Inf: one scalar check.
             check = tf.debugging.assert_all_finite(tf.reduce_sum(samples), "The training data has NaN or Inf values")
             with tf.control_dependencies([check]):

@@ -41,9 +41,10 @@ def tiny_model(name, compile=True, **overrides):
 
 
 def random_batch(model, n=16, seed=0):
-    """`(samples in [-1, 1], labels)` shaped for `model`."""
+    """`(samples in the model's sample_range, labels)` shaped for `model`."""
     rng = np.random.default_rng(seed)
-    samples = rng.uniform(-1, 1, (n,) + tuple(model.sample_shape)).astype("float32")
+    low, high = model.sample_range or (-1, 1)
+    samples = rng.uniform(low, high, (n,) + tuple(model.sample_shape)).astype("float32")
     labels = rng.integers(0, model.num_classes or 10, n).astype("int32")
     return samples, labels
 

@@ -140,7 +140,7 @@ def test_fit_rejects_wrong_sample_shape(name):
     model = tiny_model(name)
     x = np.zeros((16, 9, 9, 1), np.float32)
     y = np.zeros(16, np.int32)
-    with pytest.raises(ValueError, match=r"Received: batch of shape \(None, 9, 9, 1\)|\(8, 9, 9, 1\)"):
+    with pytest.raises(ValueError, match=r"Received: batch of shape \(16, 9, 9, 1\)"):
         model.fit(x, y, batch_size=8, epochs=1, verbose=0)
 
 
@@ -163,7 +163,7 @@ def test_conditional_fit_rejects_labels_out_of_range():
     model = tiny_model("cgan")
     x, y = random_batch(model, 16)
     y[3] = 10
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"labels must be in \[0, 10\)"):
+    with pytest.raises(ValueError, match=r"Labels must be in \[0, 10\)\. Received: 1 labels outside it, in \[0, 10\]"):
         model.fit(x, y, batch_size=8, epochs=1, verbose=0)
 
 
@@ -202,7 +202,7 @@ def test_split_batch_gives_disjoint_minibatches_covering_the_batch():
     assert sorted(seen.tolist()) == list(range(12))
     for xs, ys in chunks:  # Labels stay with their samples.
         np.testing.assert_array_equal(xs.numpy().ravel(), ys.numpy())
-    with pytest.raises(ValueError, match="Received: batch of 2"):
+    with pytest.raises(ValueError, match="Received: a batch of 2"):
         model.split_batch(x[:2], y[:2])
 
 

@@ -80,8 +80,9 @@ def _build_archive(model, max_samples):
     archive.track(generator)
 
     def run_generator(z, labels):
-        inputs = z if num_classes is None else [z, labels]
-        return _images_out(generator(inputs, training=False))
+        # The model's own call, so a variant that maps z (e.g. rcgan's held
+        # z) serves as it generates.
+        return _images_out(model.generate_batch(z, labels, training=False))
 
     def z_checks(z):
         return checks.latent_width(z, latent_dim) + checks.finite(z, "z")

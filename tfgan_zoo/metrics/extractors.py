@@ -208,7 +208,7 @@ class DomainClassifier:
             f"at {tuple(x_train.shape[1:])}, {epochs} epochs, {len(x_test)} held out; it will be cached at {path}",
         )
         start = time.time()
-        trainer.fit(train_ds, epochs=epochs, verbose=verbose)
+        trainer.fit(train_ds, epochs=epochs, verbose=verbose, shuffle=False)  # train_ds is shuffled.
         accuracy = None
         if len(x_test):
             _, logits = _batched(lambda x: network(x, training=False), x_test, 512)

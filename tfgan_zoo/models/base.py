@@ -32,6 +32,7 @@ import tensorflow as tf
 
 from tfgan_zoo import compat
 from tfgan_zoo import distribute
+from tfgan_zoo import fileio
 from tfgan_zoo import losses as losses_lib
 from tfgan_zoo import priors
 from tfgan_zoo.models import batches
@@ -209,6 +210,11 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
     @classmethod
     def from_config(cls, config):
         return hparams_lib.from_config(cls, config)
+
+    def load_weights(self, filepath, **kwargs):
+        """`keras.Model.load_weights`; a failed load changes no weight and
+        names the path and the cause (`fileio.load_weights_atomically`)."""
+        return fileio.load_weights_atomically(self, filepath, super().load_weights, **kwargs)
 
     # ------------------------------------------------------------------
     # Networks and noise.

@@ -14,6 +14,7 @@ a `tf.cond` every k-th step instead is not possible: `MirroredStrategy`
 rejects optimizer updates inside control flow.
 """
 
+import numpy as np
 import tensorflow as tf
 
 _SAMPLE_KEYS = ("image", "images", "x", "samples")
@@ -108,7 +109,7 @@ def check_batch_values(samples, labels=None, sample_range=(-1.0, 1.0), num_class
         checks.append(
             tf.debugging.Assert(
                 tf.logical_and(low >= lo - RANGE_TOLERANCE, high <= hi + RANGE_TOLERANCE),
-                [f"Samples must be in [{lo}, {hi}] (scale images with x / 127.5 - 1). Received: values in", low, high],
+                [f"Samples must be in the model's sample_range [{lo}, {hi}] (images: x / 127.5 - 1). Received: values in", low, high],
             )
         )
     if labels is not None:
@@ -130,10 +131,11 @@ def check_batch_values(samples, labels=None, sample_range=(-1.0, 1.0), num_class
 
 
 def fit_inputs(model, x, kwargs):
-    """`(x, kwargs)` for `keras.Model.fit`: a dataset is not reshuffled (it
-    is shuffled already; Keras would warn), and under `jit_compile=True` the
-    value checks run outside XLA: in the input pipeline of a dataset, once
-    on arrays."""
+    """`(x, kwargs)` for `keras.Model.fit`: arrays are checked whole before
+    any step trains; a dataset is not reshuffled (it is shuffled already;
+    Keras would warn), and under `jit_compile=True` its batches are checked
+    in the input pipeline, outside XLA. Other inputs are checked per batch
+    in the step, and refused under XLA."""
     def check(data):
         samples, labels = unpack_batch(data, model.sample_shape, model.num_classes, model.sample_range, True, model.name)
         samples = check_divisible(samples, model.d_steps)
@@ -148,14 +150,51 @@ def fit_inputs(model, x, kwargs):
         kwargs.setdefault("shuffle", False)
         if model.jit_compile:
             x = x.map(lambda *element: check(element[0] if len(element) == 1 else element))
+    elif isinstance(x, (tf.Tensor, tuple, list, dict)) or hasattr(x, "__array__"):
+        # Arrays are checked whole, once, before any step trains.
+        data = (x, kwargs["y"]) if kwargs.get("y") is not None else x
+        samples, labels = unpack_batch(data, model.sample_shape, model.num_classes, None, False, model.name)
+        check_array_values(samples.numpy(), None if labels is None else labels.numpy(), model.sample_range, model.num_classes)
+        _check_array_batches(len(first), kwargs.get("batch_size") or 32, model.d_steps)
     elif model.jit_compile and x is not None:
-        if not isinstance(x, (tf.Tensor, tuple, list, dict)) and not hasattr(x, "__array__"):
-            raise ValueError(
-                "Under jit_compile=True the data checks run in the input pipeline: pass a "
-                f"tf.data.Dataset or arrays. Received: x of type {type(x).__name__}"
-            )
-        check((x, kwargs["y"]) if kwargs.get("y") is not None else x)
+        raise ValueError(
+            "Under jit_compile=True the data checks run in the input pipeline: pass a "
+            f"tf.data.Dataset or arrays. Received: x of type {type(x).__name__}"
+        )
     return x, kwargs
+
+
+def check_array_values(samples, labels=None, sample_range=(-1.0, 1.0), num_classes=None):
+    """`check_batch_values` for NumPy arrays, before training (clean messages)."""
+    bad = int(np.sum(~np.isfinite(samples)))
+    if bad:
+        raise ValueError(f"The training data has NaN or Inf values. Received: {bad} NaN/Inf values in the samples")
+    if sample_range is not None and samples.size:
+        lo, hi = sample_range
+        low, high = float(samples.min()), float(samples.max())
+        if low < lo - RANGE_TOLERANCE or high > hi + RANGE_TOLERANCE:
+            raise ValueError(
+                f"Samples must be in the model's sample_range [{lo}, {hi}] (images: x / 127.5 - 1). "
+                f"Received: values in [{low:.4g}, {high:.4g}]"
+            )
+    if labels is not None and labels.size:
+        outside = int(np.sum((labels < 0) | (labels >= num_classes)))
+        if outside:
+            raise ValueError(
+                f"Labels must be in [0, {num_classes}). Received: {outside} labels outside it, "
+                f"in [{int(labels.min())}, {int(labels.max())}]"
+            )
+
+
+def _check_array_batches(num_examples, batch_size, k):
+    """Every batch of `fit(arrays, batch_size=...)`, the last one too, splits into `k`."""
+    last = num_examples % batch_size
+    if batch_size % k or last % k:
+        raise ValueError(
+            f"d_steps={k} splits each batch into {k} equal minibatches: batch_size must be a "
+            f"multiple of {k}, and so must the last batch of the {num_examples} examples. "
+            f"Received: batch_size={batch_size} (last batch {last or batch_size})"
+        )
 
 
 def check_trained(history, x):
