@@ -443,7 +443,8 @@ def test_metadata(name, exported):
     assert meta["dataset"] == "digits"
     assert meta["metrics"] == {"fid": 12.5, "inception_score": 3.25}
     assert meta["max_samples"] == MAX_SAMPLES
-    assert set(meta["signatures"]) == {"serving_default", "sample"}
+    encoder = {"encode", "reconstruct"} if getattr(model, "encoder", None) is not None else set()
+    assert set(meta["signatures"]) == {"serving_default", "sample"} | encoder
     for hp, value in tiny_hparams(name).items():
         want = list(value) if isinstance(value, tuple) else value
         assert meta["hparams"][hp] == want, hp
