@@ -1,0 +1,144 @@
+"""gan3d on the procedural voxel shapes at 32^3, with a small 3-D classifier.
+
+- **Data**: `tfgan_zoo.data.voxels.voxel_shapes` at 32^3 (six classes, one
+  in six each): `--train` shapes (seed 0) for the GAN, other shapes (seed 1)
+  to train the classifier, and held-out ones (seed 2) for its accuracy.
+- **Classifier**: a small 3-D CNN (average-pool to 16^3, two strided 3-D
+  convolutions, a 32-d feature layer, six logits) trained for
+  `--classifier_epochs`; its held-out accuracy is printed.
+- **GAN**: `gan3d` (width `--width`, z of 200) trained for a wall-clock
+  budget (`--seconds`, after a one-step warm-up); the time per step and
+  per epoch (`--train` shapes) are measured.
+- **Scores** on `--num_samples` samples thresholded at 0.5: the class
+  histogram by the classifier (coverage = classes that get at least 2% of
+  the samples), FID in the classifier's feature space against as many real
+  shapes (and the same for a real-vs-real split, the floor), and the IoU of
+  each sample with its nearest training shape (memorisation: 1 = a copy).
+- **Outputs**: rendered views of samples and real shapes (`--figure`, max
+  projections along the three axes, `tfgan_zoo.volumes.render`) and one
+  sample as an `.obj` mesh by marching cubes (`--obj`).
+
+    python benchmarks/gan3d_voxels.py                 # about 6 minutes on a shared 2-core CPU
+    python benchmarks/gan3d_voxels.py --seconds 30 --train 120 --num_samples 60   # a quick check
+
+Run it from the repository root; it prints a table and writes JSON (`--output`).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import tfgan_zoo  # noqa: E402
+from tfgan_zoo import benchmarking as bench  # noqa: E402
+from tfgan_zoo import volumes  # noqa: E402
+from tfgan_zoo.data import voxels as voxels_lib  # noqa: E402
+from tfgan_zoo.metrics import frechet  # noqa: E402
+
+import figures  # noqa: E402  (benchmarks/figures.py)
+
+SIDE = 32
+
+
+def shapes(n, seed):
+    x, y = voxels_lib.voxel_shapes(n, SIDE, seed=seed)
+    return x[..., None].astype(np.float32), y
+
+
+def classifier(seed=0):
+    x = keras.Input((SIDE, SIDE, SIDE, 1))
+    h = keras.layers.AveragePooling3D(2)(x)
+    h = keras.layers.Conv3D(8, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Conv3D(16, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.GlobalAveragePooling3D()(h)
+    features = keras.layers.Dense(32, activation="relu", name="features")(h)
+    logits = keras.layers.Dense(len(voxels_lib.CLASSES))(features)
+    model = keras.Model(x, logits)
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model, keras.Model(x, features)
+
+
+def nearest_iou(samples, train):
+    a = samples.reshape(len(samples), -1).astype(np.float32)
+    b = train.reshape(len(train), -1).astype(np.float32)
+    inter = a @ b.T
+    union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
+    return (inter / np.maximum(union, 1)).max(axis=1)
+
+
+def figure(samples, real, path, n=6):
+    rows = [("generated", volumes.render(samples[:n])), ("real", volumes.render(real[:n]))]
+    return figures.save_rows(rows, path, "gan3d at 32^3: max projections along depth, height, width", cell=(2.2, 1.0))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--train", type=int, default=600)
+    parser.add_argument("--width", type=int, default=4)
+    parser.add_argument("--batch_size", type=int, default=16)
+    parser.add_argument("--num_samples", type=int, default=300)
+    parser.add_argument("--classifier_epochs", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--figure", default="docs/gan3d_voxels.png")
+    parser.add_argument("--obj", default="docs/gan3d_sample.obj")
+    parser.add_argument("--output", default="benchmarks/results/gan3d_voxels.json")
+    args = parser.parse_args(argv)
+    machine = bench.machine_info()
+    print(bench.describe_machine(machine))
+    print(f"budget: {args.seconds:g} s of GAN training, {args.train} shapes, batch {args.batch_size}")
+    keras.utils.set_random_seed(args.seed)
+    x_train, _ = shapes(args.train, 0)
+    x_clf, y_clf = shapes(args.train, 1)
+    x_test, y_test = shapes(args.num_samples, 2)
+    clf, features = classifier()
+    clf.fit(x_clf, y_clf, batch_size=32, epochs=args.classifier_epochs, verbose=0)
+    clf_accuracy = float(clf.evaluate(x_test, y_test, verbose=0)[1])
+
+    model = tfgan_zoo.create("gan3d", sample_shape=(SIDE,) * 3 + (1,), width=args.width, seed=args.seed)
+    model.fit(x_train[: args.batch_size], batch_size=args.batch_size, epochs=1, verbose=0)  # Warm-up (trace).
+    steps, start = 1, time.perf_counter()
+    per_epoch = args.train // args.batch_size
+    while time.perf_counter() - start < args.seconds:
+        model.fit(x_train, batch_size=args.batch_size, epochs=1, verbose=0, steps_per_epoch=min(per_epoch, 5))
+        steps += min(per_epoch, 5)
+    seconds = time.perf_counter() - start
+    step_seconds = seconds / (steps - 1)
+
+    samples = (model.generate(args.num_samples, seed=1) > 0.5).astype(np.float32)
+    predicted = np.argmax(clf.predict(samples, verbose=0), axis=1)
+    histogram = np.bincount(predicted, minlength=len(voxels_lib.CLASSES)) / len(samples)
+    half = len(x_test) // 2
+    real_f = features.predict(x_test, verbose=0)
+    fid = frechet.frechet_distance(features.predict(samples, verbose=0), real_f)
+    fid_real = frechet.frechet_distance(real_f[:half], features.predict(shapes(half, 3)[0], verbose=0))
+    iou = nearest_iou(samples[..., 0], x_train[..., 0])
+    row = {
+        "steps": steps, "train_seconds": round(seconds, 1), "seconds_per_step": round(step_seconds, 2),
+        "seconds_per_epoch": round(step_seconds * per_epoch, 1), "classifier_accuracy": clf_accuracy,
+        "classes_covered": int((histogram >= 0.02).sum()), "class_histogram": dict(zip(voxels_lib.CLASSES, histogram.round(3))),
+        "fid": float(fid), "fid_real_vs_real": float(fid_real), "nn_iou_mean": float(iou.mean()),
+        "nn_iou_max": float(iou.max()), "empty_samples": int((samples.reshape(len(samples), -1).sum(1) == 0).sum()),
+    }
+    columns = ["steps", "seconds_per_epoch", "classifier_accuracy", "classes_covered", "fid", "fid_real_vs_real",
+               "nn_iou_mean", "empty_samples"]
+    print(bench.format_table(columns, [[f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in columns]]))
+    print("class histogram of samples:", row["class_histogram"])
+    if args.figure:
+        figure(model.generate(6, seed=1), x_test, args.figure)
+    if args.obj:
+        probabilities = model.generate(8, seed=2)[..., 0]
+        best = int(np.argmax([(p > 0.5).sum() for p in probabilities]))
+        if 0.0 < probabilities[best].min() < 0.5 < probabilities[best].max():
+            volumes.write_obj(args.obj, *volumes.mesh(probabilities[best]))
+    bench.write_json(args.output, {"args": vars(args), "machine": machine, "result": row})
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
