@@ -67,7 +67,7 @@ def main(argv):
     with cli.flag_errors("labels" if FLAGS.labels else "num_samples"):
         samples, rows = generate_grid(model, FLAGS.num_samples, FLAGS.seed, FLAGS.labels)
     with cli.flag_errors("output"):
-        images_lib.save_grid(FLAGS.output, samples, rows=rows)
+        images_lib.save_grid(FLAGS.output, images_lib.as_images(samples), rows=rows)
     print(f"wrote {FLAGS.output}: {len(samples)} images, shape {samples.shape[1:]}")
 
 

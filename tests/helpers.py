@@ -71,3 +71,47 @@ def run_module(module, *args, timeout=600, cwd=None, env=None):
         text=True,
         timeout=timeout,
     )
+
+
+# saved_model_cli's own `show` and `run` commands, many in one process: one
+# TensorFlow import for all of them instead of one each (~10 s apiece).
+# argv[1] is a JSON list of [key, saved_model_cli argv].
+_SAVED_MODEL_CLI_DRIVER = r"""
+import contextlib, io, json, sys, traceback
+from absl import flags
+from tensorflow.python.tools import saved_model_cli
+results = {}
+for key, argv in json.loads(sys.argv[1]):
+    flags.FLAGS.unparse_flags()
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            command, *rest = flags.FLAGS(["saved_model_cli", *argv])[1:]
+            {"show": saved_model_cli.show, "run": saved_model_cli.run}[command]()
+        except SystemExit as e:
+            code = e.code
+        except Exception:
+            code = 1
+            traceback.print_exc()
+    results[key] = {"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+print("RESULTS " + json.dumps(results))
+"""
+
+
+def saved_model_cli_many(jobs, timeout=900):
+    """`{key: result}` of `{key: saved_model_cli argv}` (`["show", "--dir", d,
+    "--all"]`, `["run", ...]`), each result with `returncode`, `stdout` and
+    `stderr`, all run by saved_model_cli's own functions in one subprocess.
+    A single real `saved_model_cli` command is tested in test_launchers."""
+    import json
+    import subprocess
+    import types
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    proc = subprocess.run(
+        [sys.executable, "-c", _SAVED_MODEL_CLI_DRIVER, json.dumps(list(jobs.items()))],
+        capture_output=True, text=True, timeout=timeout, env=env,
+    )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")), None)
+    assert line, f"the saved_model_cli driver failed (exit code {proc.returncode}):\n{proc.stderr[-4000:]}"
+    return {k: types.SimpleNamespace(**v) for k, v in json.loads(line[8:]).items()}

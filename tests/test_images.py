@@ -183,3 +183,20 @@ def test_save_grid_writes_make_grid(tmp_path):
     path = tmp_path / "sub" / "grid.png"
     assert images.save_grid(str(path), batch, rows=2) == str(path)
     assert np.array_equal(_decode(path), images.make_grid(batch, rows=2))
+
+
+def test_as_images_draws_each_kind_of_sample():
+    # Images pass through.
+    pictures = np.linspace(-1, 1, 2 * 4 * 4).reshape(2, 4, 4, 1).astype(np.float32)
+    np.testing.assert_array_equal(images.as_images(pictures), pictures)
+    # A sequence (1, then -1): the top row at step 0, the bottom row at step 1.
+    curve = images.sequence_curves(np.array([[[1.0], [-1.0]]]), height=3, scale=1)
+    np.testing.assert_array_equal(curve[0, ..., 0], [[1, -1], [-1, -1], [-1, 1]])
+    assert images.as_images(np.zeros((5, 30, 2))).shape == (5, 32, 60, 1)
+    # A voxel grid: three projections; one filled voxel lights one pixel in each.
+    voxels = np.zeros((1, 4, 4, 4, 1), np.float32)
+    voxels[0, 1, 2, 3] = 1.0
+    views = images.as_images(voxels)
+    assert views.shape == (1, 4, 12, 1) and int((views == 1).sum()) == 3
+    with pytest.raises(ValueError, match=r"sample_rows`. Received: samples of shape \(3, 7\)"):
+        images.as_images(np.zeros((3, 7)))

@@ -110,5 +110,5 @@ def test_bad_hparams_and_networks_name_the_value():
     with pytest.raises(ValueError, match=r"Received: z of shape \(None, 3\)"):
         tfgan_zoo.get_model_class("rcgan")(generator=wrong_g, discriminator=d, latent_dim=3)
     model = tiny_model("rcgan")
-    with pytest.raises(ValueError, match=r"Received: batch of shape \(None, 7, 1\)|\(8, 7, 1\)"):
+    with pytest.raises(ValueError, match=r"Received: batch of shape \((None|8|16), 7, 1\)"):
         model.fit(np.zeros((16, 7, 1), np.float32), np.zeros(16, np.int32), batch_size=8, verbose=0)

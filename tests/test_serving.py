@@ -195,7 +195,7 @@ def test_export_launcher(tmp_path):
     clash = run_module("launchers.export", *args, "--version=1")
     assert clash.returncode == 2 and "exists" in clash.stderr
     assert export_lib.existing_versions(base) == [1]
-    assert missing.returncode == 2 and "Received: model_path='/nonexistent/m.keras'" in missing.stderr
+    assert missing.returncode == 2 and "error: --model_path=/nonexistent/m.keras: " in missing.stderr
 
 
 class _Recorder(serving._Client):

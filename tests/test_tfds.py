@@ -82,3 +82,12 @@ def test_package_builder_prepares_with_no_network_in_a_fresh_data_dir(tmp_path):
     assert line.startswith("count 10000 labels [0, 1, 2, 3, 4, 5, 6, 7] radius "), line
     rmin, rmax = (float(w) for w in line.split()[-2:])
     assert 0.75 < rmin < rmax < 0.85  # on the ring of radius 0.8
+
+
+def test_every_package_builder_counts_as_local_and_tfds_mnist_does_not(tmp_path):
+    from tfgan_zoo.data import tfds_builders
+
+    # The offline fast-fail must never wait on a builder that generates its data.
+    for name in ("toy_mixture/ring8", "waves", "voxel_shapes"):
+        assert tfds_builders.is_package_builder(tfds.builder(name, data_dir=str(tmp_path))), name
+    assert not tfds_builders.is_package_builder(tfds.builder("mnist", data_dir=str(tmp_path)))

@@ -55,7 +55,7 @@ class SampleGrid(keras.callbacks.Callback):
             self._inputs = fixed_grid_inputs(self.model, self.num_samples, self.seed)
         z, labels, rows = self._inputs
         samples = self.model.generate(z=z, labels=labels)
-        grid = images_lib.make_grid(samples, rows=rows)
+        grid = images_lib.make_grid(images_lib.as_images(samples), rows=rows)
         self.last_path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
         images_lib.save_png(self.last_path, grid)
         images_lib.save_png(os.path.join(self.directory, "latest.png"), grid)

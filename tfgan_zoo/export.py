@@ -4,8 +4,9 @@
 `serve`) with two signatures:
 
 - `serving_default`: `z` float32 `[batch, latent_dim]` (plus `labels` int32
-  `[batch]` for conditional models) -> `images` float32 in [-1, 1] and
-  `images_uint8` uint8 in [0, 255].
+  `[batch]` for conditional models) -> `images` float32 in the model's
+  `sample_range` ([-1, 1]; gan3d's voxels [0, 1]) and `images_uint8` uint8
+  in [0, 255].
 - `sample`: `num_samples` int32 scalar and `seed` int64 scalar (plus
   `labels` int32 `[num_samples]`, or `[]` for random labels, for
   conditional models) -> the same outputs. Stateless random ops: a seed
@@ -51,7 +52,7 @@ import tensorflow as tf
 from tfgan_zoo import fileio
 from tfgan_zoo import sampling
 from tfgan_zoo import serving_checks as checks
-from tfgan_zoo.models import construction
+from tfgan_zoo.checks import positive_int
 from tfgan_zoo.version import __version__
 
 METADATA_FILE = "tfgan_zoo.json"
@@ -65,10 +66,18 @@ def existing_versions(base_dir):
     return sorted(int(d) for d in os.listdir(base_dir) if d.isdigit() and os.path.isdir(os.path.join(base_dir, d)))
 
 
-def _images_out(images):
+def value_range(model):
+    """`[low, high]` of the model's samples (`model.sample_range`; [-1, 1] if it has none)."""
+    low, high = getattr(model, "sample_range", None) or (-1.0, 1.0)
+    return [float(low), float(high)]
+
+
+def _images_out(images, sample_range):
+    """`images` float32, and `images_uint8`: `sample_range` mapped onto [0, 255]."""
+    low, high = sample_range
     images = tf.cast(images, tf.float32)
-    as_uint8 = tf.cast(tf.clip_by_value(tf.round((images + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
-    return {"images": images, "images_uint8": as_uint8}
+    scaled = tf.round((images - low) * (255.0 / (high - low)))
+    return {"images": images, "images_uint8": tf.cast(tf.clip_by_value(scaled, 0.0, 255.0), tf.uint8)}
 
 
 def _build_archive(model, max_samples):
@@ -82,7 +91,7 @@ def _build_archive(model, max_samples):
     def run_generator(z, labels):
         # The model's own call, so a variant that maps z (e.g. rcgan's held
         # z) serves as it generates.
-        return _images_out(model.generate_batch(z, labels, training=False))
+        return _images_out(model.generate_batch(z, labels, training=False), value_range(model))
 
     def z_checks(z):
         return checks.latent_width(z, latent_dim) + checks.finite(z, "z")
@@ -270,7 +279,7 @@ def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, datas
         "latent_dim": model.latent_dim,
         "num_classes": model.num_classes,
         "output_shape": list(model.sample_shape),
-        "value_range": [-1.0, 1.0],
+        "value_range": value_range(model),
         "dataset": dataset,
         "metrics": metrics or {},
         "max_samples": int(max_samples),
@@ -328,7 +337,7 @@ class ExportedGenerator:
         return self.num_classes is not None
 
     def generate(self, num_samples=None, z=None, labels=None, seed=0, batch_size=None):
-        """Images in [-1, 1] as NumPy, through the exported signatures.
+        """Samples as NumPy (in the metadata's `value_range`), through the exported signatures.
 
         The arguments are checked as `GAN.generate` checks them
         (`tfgan_zoo.sampling.check_request`). A seeded request goes to
@@ -338,7 +347,7 @@ class ExportedGenerator:
         `batch_size` (default and at most `max_samples`).
         """
         n, z, labels = sampling.check_request(self.latent_dim, self.num_classes, num_samples, z, labels)
-        batch_size = self.max_samples if batch_size is None else construction.positive_int(batch_size, "batch_size")
+        batch_size = self.max_samples if batch_size is None else positive_int(batch_size, "batch_size")
         batch_size = min(batch_size, self.max_samples)
         if z is None:
             if isinstance(seed, (bool, float)) or int(seed) != seed:

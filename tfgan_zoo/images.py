@@ -1,5 +1,10 @@
 """Image grids and PNG files.
 
+`as_images(samples)` is the one rule that turns any model's samples into
+images for the grids: images pass through, voxel grids become three
+maximum projections (`tfgan_zoo.volumes.render`), sequences become
+curves. The sample-grid callback and `launchers.generate` use it.
+
 Example:
 
 >>> import numpy as np
@@ -14,6 +19,46 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import fileio
+from tfgan_zoo import volumes
+
+CURVE_HEIGHT = 32  # Pixels of a sequence's plot, for values in [-1, 1].
+CURVE_SCALE = 2  # Pixels per time step.
+
+
+def as_images(samples):
+    """Images in [-1, 1] of a model's samples `[n, *sample_shape]`, for grids.
+
+    - images `[n, h, w, c]` (in [-1, 1]): unchanged.
+    - voxel grids `[n, d, d, d, 1]` (in [0, 1]): `[n, d, 3d, 1]`, the
+      maximum projections along the three axes.
+    - sequences `[n, steps, features]` (in [-1, 1]): `[n, 32, 2 * steps, 1]`,
+      each feature a white curve on black (value 1 at the top).
+    """
+    samples = np.asarray(samples, np.float32)
+    if samples.ndim == 4:
+        return samples
+    if samples.ndim == 5:
+        return volumes.render(samples)
+    if samples.ndim == 3:
+        return sequence_curves(samples)
+    raise ValueError(
+        "Samples of images [n, h, w, c], voxels [n, d, d, d, 1] or sequences [n, steps, features] have a picture; "
+        f"write table rows with `model.sample_rows`. Received: samples of shape {samples.shape}"
+    )
+
+
+def sequence_curves(sequences, height=CURVE_HEIGHT, scale=CURVE_SCALE):
+    """`[n, steps, features]` in [-1, 1] drawn as curves: `[n, height, scale * steps, 1]` in [-1, 1]."""
+    x = np.clip(np.asarray(sequences, np.float32), -1.0, 1.0)
+    n, steps, features = x.shape
+    width = steps * scale
+    at = np.linspace(0, steps - 1, width)
+    # Each feature sampled at the `width` columns, linearly between steps.
+    values = np.stack([[np.interp(at, np.arange(steps), x[i, :, j]) for j in range(features)] for i in range(n)])
+    rows = np.round((1.0 - values) / 2.0 * (height - 1)).astype(int)  # [n, features, width]
+    out = np.full((n, height, width), -1.0, np.float32)
+    out[np.arange(n)[:, None, None], rows, np.arange(width)[None, None, :]] = 1.0
+    return out[..., None]
 
 
 def to_uint8(images):

@@ -10,8 +10,7 @@ lays out one row per class for the grids.
 
 Example:
 
->>> from tfgan_zoo import checks
-from tfgan_zoo import priors
+>>> from tfgan_zoo import priors
 >>> z, labels = generator_inputs(priors.latent_prior("normal", 4), 10, 3, seed=7)
 >>> tuple(z.shape), labels.dtype.name
 ((3, 4), 'int32')

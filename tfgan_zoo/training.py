@@ -112,9 +112,10 @@ def epoch_plan(num_examples, batch_size, d_steps=1, replicas=1, steps_per_epoch=
 def train_dataset(spec, model, data_info, batch_size, split="train", seed=0, replicas=1, steps_per_epoch=None):
     """`(tf.data.Dataset, EpochPlan)`: the data `fit` trains `model` on.
 
-    Batches of `plan.fit_batch_size`, shuffled with `seed`, images resized
-    to the model's sample shape, labels for conditional models; pass
-    `plan.steps_per_epoch` to `fit`.
+    Batches of `plan.fit_batch_size`, shuffled with `seed`, images (and
+    generated voxel shapes) at the model's sample shape, labels for
+    conditional models; pass `plan.steps_per_epoch` to `fit`. Sequences and
+    tables are not resized: their data sets the model's shape.
     """
     from tfgan_zoo import data as data_lib
 
@@ -123,7 +124,7 @@ def train_dataset(spec, model, data_info, batch_size, split="train", seed=0, rep
     dataset = data_lib.load(
         spec,
         batch_size=plan.fit_batch_size,
-        image_shape=shape if len(shape) == 3 else None,
+        image_shape=shape if len(shape) >= 3 else None,
         split=split,
         seed=seed,
         num_classes=model.num_classes,

@@ -8,7 +8,6 @@ train, naming the received value.
 import keras
 
 from tfgan_zoo import checks
-from tfgan_zoo.checks import positive_int  # noqa: F401  TODO(lead): export.py uses it; move it to checks
 from tfgan_zoo import losses as losses_lib
 from tfgan_zoo import networks
 

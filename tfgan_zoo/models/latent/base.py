@@ -21,9 +21,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo import checks
 from tfgan_zoo import compat
 from tfgan_zoo import sampling
-from tfgan_zoo.models import construction
 from tfgan_zoo.models.family import FamilyGAN
 from tfgan_zoo.networks import encoders
 
@@ -129,7 +129,7 @@ class LatentGAN(FamilyGAN):
         """`fn(images, labels)` (a tf.function, cached under `key`) over checked
         images in batches; NumPy results (an array, or a dict of arrays)."""
         images, labels = self.check_images(images, labels)
-        batch_size = construction.positive_int(batch_size, "batch_size")
+        batch_size = checks.positive_int(batch_size, "batch_size")
         cache = vars(self).setdefault("_latent_fns", {})
         if key not in cache:
             cache[key] = tf.function(fn, reduce_retracing=True, autograph=False)
