@@ -73,45 +73,54 @@ def run_module(module, *args, timeout=600, cwd=None, env=None):
     )
 
 
-# saved_model_cli's own `show` and `run` commands, many in one process: one
-# TensorFlow import for all of them instead of one each (~10 s apiece).
-# argv[1] is a JSON list of [key, saved_model_cli argv].
-_SAVED_MODEL_CLI_DRIVER = r"""
+# Many absl command lines in ONE process (one TensorFlow import for all,
+# instead of ~10 s each): each case re-parses the flags and runs `{call}`
+# (with `argv` its arguments), its exit code, stdout and stderr captured.
+# argv[1] is a JSON list of [key, argv].
+_MANY_DRIVER = r"""
 import contextlib, io, json, sys, traceback
 from absl import flags
-from tensorflow.python.tools import saved_model_cli
-results = {}
+{imports}
+results = {{}}
 for key, argv in json.loads(sys.argv[1]):
     flags.FLAGS.unparse_flags()
     out, err, code = io.StringIO(), io.StringIO(), 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            command, *rest = flags.FLAGS(["saved_model_cli", *argv])[1:]
-            {"show": saved_model_cli.show, "run": saved_model_cli.run}[command]()
+            {call}
         except SystemExit as e:
             code = e.code
         except Exception:
             code = 1
             traceback.print_exc()
-    results[key] = {"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+    results[key] = {{"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}}
 print("RESULTS " + json.dumps(results))
 """
+# `launchers.train`'s flags and main.
+TRAIN_CALL = ("from launchers import train", 'flags.FLAGS(["train", *argv]); train.main(["train"])')
+# saved_model_cli's own `show` and `run` commands (argv: `["show", "--dir", d, "--all"]`, ...).
+SAVED_MODEL_CLI_CALL = (
+    "from tensorflow.python.tools import saved_model_cli",
+    'command = flags.FLAGS(["saved_model_cli", *argv])[1]; {"show": saved_model_cli.show, "run": saved_model_cli.run}[command]()',
+)
 
 
-def saved_model_cli_many(jobs, timeout=900):
-    """`{key: result}` of `{key: saved_model_cli argv}` (`["show", "--dir", d,
-    "--all"]`, `["run", ...]`), each result with `returncode`, `stdout` and
-    `stderr`, all run by saved_model_cli's own functions in one subprocess.
-    A single real `saved_model_cli` command is tested in test_launchers."""
+def run_many(call, cases, timeout=900):
+    """`{key: result}` of `cases` (`[(key, argv)]` or a dict), run in order
+    in one subprocess by `call` (`TRAIN_CALL`, `SAVED_MODEL_CLI_CALL`).
+    Each result has `returncode`, `stdout`, `stderr`, and `outer_stderr`
+    (what the process itself wrote to stderr outside the cases)."""
     import json
     import subprocess
     import types
 
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    imports, statement = call
+    cases = list(cases.items()) if isinstance(cases, dict) else list(cases)
     proc = subprocess.run(
-        [sys.executable, "-c", _SAVED_MODEL_CLI_DRIVER, json.dumps(list(jobs.items()))],
-        capture_output=True, text=True, timeout=timeout, env=env,
+        [sys.executable, "-c", _MANY_DRIVER.format(imports=imports, call=statement), json.dumps(cases)],
+        cwd=REPO_ROOT, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=REPO_ROOT),
+        capture_output=True, text=True, timeout=timeout,
     )
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")), None)
-    assert line, f"the saved_model_cli driver failed (exit code {proc.returncode}):\n{proc.stderr[-4000:]}"
-    return {k: types.SimpleNamespace(**v) for k, v in json.loads(line[8:]).items()}
+    assert line, f"the driver failed (exit code {proc.returncode}):\n{proc.stderr[-4000:]}"
+    return {k: types.SimpleNamespace(**v, outer_stderr=proc.stderr) for k, v in json.loads(line[8:]).items()}

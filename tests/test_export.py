@@ -19,7 +19,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from helpers import saved_model_cli_many
+from helpers import run_many
+from helpers import SAVED_MODEL_CLI_CALL
 from helpers import tiny_hparams
 from helpers import tiny_model
 
@@ -102,7 +103,7 @@ def _literal(array):
 def cli_runs(exported, tmp_path_factory):
     """`get(name) -> {"procs": {"show", "serve", "sample"}, ...}`: saved_model_cli's
     runs of every model's export, all made at the first call in one process
-    (`helpers.saved_model_cli_many`)."""
+    (saved_model_cli's own show and run, `helpers.run_many`)."""
     runs, jobs = {}, {}
     for name in MODELS:
         model, path, _ = exported(name)
@@ -125,7 +126,7 @@ def cli_runs(exported, tmp_path_factory):
 
     def get(name):
         if not done:
-            done.update(saved_model_cli_many(jobs))
+            done.update(run_many(SAVED_MODEL_CLI_CALL, jobs))
         return {**runs[name], "procs": {kind: done[f"{name}/{kind}"] for kind in ("show", "serve", "sample")}}
 
     return get

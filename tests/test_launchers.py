@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import types
 import warnings
 
 import keras
@@ -24,8 +23,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from helpers import tiny_hparams
-from helpers import REPO_ROOT
+from helpers import run_many
 from helpers import run_module
+from helpers import TRAIN_CALL
 
 import tfgan_zoo
 from tfgan_zoo import callbacks as callbacks_lib
@@ -98,41 +98,12 @@ def train_args(name, workdir, export_dir, epochs=EPOCHS, extra=()):
     ]
 
 
-# Runs many `launchers.train` invocations in ONE process (one TensorFlow
-# import): each case re-parses the flags and calls `main`, its exit code,
-# stdout and stderr captured. argv[1] is a JSON list of [name, args].
-_CASES_DRIVER = r"""
-import contextlib, io, json, sys
-from absl import flags
-from launchers import train
-results = {}
-for name, args in json.loads(sys.argv[1]):
-    flags.FLAGS.unparse_flags()
-    out, err, code = io.StringIO(), io.StringIO(), 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            flags.FLAGS(["train", *args])
-            train.main(["train"])
-        except SystemExit as e:
-            code = e.code
-    results[name] = {"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
-print("RESULTS " + json.dumps(results))
-"""
-CASES = "train cases"  # The `_run_all` module key of a `_CASES_DRIVER` job.
+CASES = "train cases"  # The `_run_all` module key of a `helpers.run_many` job.
 
 
 def _run_cases(cases):
     """`{name: proc-like}` of `[(name, train args)]`, run in one subprocess, in order."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _CASES_DRIVER, json.dumps(cases)],
-        cwd=REPO_ROOT, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=REPO_ROOT),
-        capture_output=True, text=True, timeout=600,
-    )
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")), None)
-    assert line, f"the cases driver failed:\n{_explain(proc)}"
-    # Nothing but the captured cases may write to the real stderr (no absl E lines).
-    results = {k: types.SimpleNamespace(**v, outer_stderr=proc.stderr) for k, v in json.loads(line[8:]).items()}
-    return results
+    return run_many(TRAIN_CALL, cases, timeout=600)
 
 
 def _run_all(jobs, workers=2):

@@ -121,7 +121,7 @@ class LatentGAN(FamilyGAN):
         if low < -1 - self.value_tolerance or high > 1 + self.value_tolerance:
             raise ValueError(f"`images` must be scaled to [-1, 1]. Received: images in [{low}, {high}]")
         if self.conditional and labels is None:
-            raise ValueError(f"The model is conditional; pass the images' labels. Received: labels=None")
+            raise ValueError("The model is conditional; pass the images' labels. Received: labels=None")
         _, _, labels = sampling.check_request(self.latent_dim, self.num_classes, len(images), None, labels)
         return images, labels
 
