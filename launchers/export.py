@@ -4,6 +4,8 @@ r"""Exports a saved `.keras` model as a versioned SavedModel for TF Serving.
         --export_dir=saved_models/dcgan
     python -m launchers.export --model_path=runs/dcgan/model.keras \
         --export_dir=saved_models/dcgan --version=7 --max_samples=256
+    python -m launchers.export --model_path=runs/dcgan/model.keras \
+        --inpaint_steps=200 --inpaint_restarts=4   # + an `inpaint` signature
 
 `--export_dir` is the model's base directory; the export goes to
 `<export_dir>/<version>/` (default: the next integer version), written to a
@@ -12,7 +14,8 @@ temporary directory and renamed into place. Optionally writes a TF Serving
 
 Bad input is refused before the model is loaded, with one `error:
 --flag=value: ...` line and exit code 2: a `--model_path` that is not a
-`.keras` file, `--max_samples` below 1, a negative `--version`, `--metrics`
+`.keras` file, `--max_samples` or `--inpaint_restarts` below 1, a negative `--version` or
+`--inpaint_steps`, `--metrics`
 that is not a JSON object, an `--export_dir` or `--model_config` under a
 file. A `.keras` file holding a plain Keras model (not a tfgan_zoo GAN) is
 named with what it holds. `--verbose` also shows TensorFlow's own logs.
@@ -35,6 +38,10 @@ flags.DEFINE_integer("max_samples", 1024, "Largest num_samples the `sample` sign
 flags.DEFINE_string("dataset", None, "Training dataset spec, recorded in the metadata.")
 flags.DEFINE_string("metrics", None, 'JSON object of quality metrics, recorded in the metadata: \'{"fid": 12.3}\'.')
 flags.DEFINE_bool("overwrite", False, "Replace an existing --version.")
+flags.DEFINE_integer(
+    "inpaint_steps", 0, "Also export an `inpaint` signature (image models) searching z for this many steps; 0: none."
+)
+flags.DEFINE_integer("inpaint_restarts", 4, "Random restarts of the `inpaint` signature's search.")
 flags.DEFINE_string(
     "model_config", None, "Also write a TF Serving models.config for every model under the export root here."
 )
@@ -59,7 +66,9 @@ def check_flags():
     """Refuses bad flag values before any work; returns the parsed `--metrics`."""
     if not FLAGS.model_path.endswith(".keras") or not os.path.isfile(FLAGS.model_path):
         raise ValueError(f"--model_path={FLAGS.model_path}: no .keras file there.")
-    cli.check_positive("max_samples")
+    cli.check_positive("max_samples", "inpaint_restarts")
+    if FLAGS.inpaint_steps < 0:
+        raise ValueError(f"--inpaint_steps={FLAGS.inpaint_steps}: must be 0 (no inpaint signature) or positive.")
     if FLAGS.version is not None and FLAGS.version < 0:
         raise ValueError(f"--version={FLAGS.version}: must be a non-negative integer.")
     if FLAGS.export_dir:
@@ -82,6 +91,12 @@ def main(argv):
     with cli.flag_errors("model_path"):
         model = cli.load_keras_gan(FLAGS.model_path)
     base = FLAGS.export_dir or os.path.join("saved_models", model.model_name)
+    signatures = {}
+    if FLAGS.inpaint_steps:
+        from tfgan_zoo.latent_tools import serving as latent_serving
+
+        with cli.flag_errors("inpaint_steps"):
+            signatures["inpaint"] = latent_serving.inpaint_endpoint(model, FLAGS.inpaint_steps, FLAGS.inpaint_restarts)
     with cli.flag_errors("export_dir", (ValueError, OSError)):
         path = export_lib.export(
             model,
@@ -91,6 +106,7 @@ def main(argv):
             dataset=FLAGS.dataset,
             metrics=metrics,
             overwrite=FLAGS.overwrite,
+            signatures=signatures,
         )
     print(f"export: {path}")
     if FLAGS.model_config:

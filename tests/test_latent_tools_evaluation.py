@@ -44,20 +44,18 @@ def _saved_model_cli(*args):
 
 
 def test_inpaint_signature_runs_in_saved_model_cli_and_rejects_a_bad_mask(tmp_path):
-    import keras
-
     from helpers import tiny_model
+    from tfgan_zoo import export as export_lib
     from tfgan_zoo.latent_tools import masks as masks_lib
     from tfgan_zoo.latent_tools import serving
 
     model = tiny_model("cgan", compile=False)
-    archive = keras.export.ExportArchive()
-    archive.track(model.generator)
-    archive.track(model.discriminator)
-    fn, signature = serving.inpaint_endpoint(model, steps=3, restarts=2)
-    archive.add_endpoint("inpaint", fn, input_signature=signature)
-    path = str(tmp_path / "1")
-    archive.write_out(path, verbose=False)
+    inpaint = serving.inpaint_endpoint(model, steps=3, restarts=2)
+    path = export_lib.export(model, str(tmp_path / "cgan"), signatures={"inpaint": inpaint})
+    assert export_lib.read_metadata(path)["signatures"] == ["serving_default", "sample", "inpaint"]
+    with pytest.raises(ValueError, match=r"the export's own: \['sample'\]"):
+        export_lib.export(model, str(tmp_path / "other"), signatures={"sample": inpaint})
+    assert not (tmp_path / "other").exists()
     images = np.random.default_rng(0).uniform(-1, 1, (2, 8, 8, 1)).astype(np.float32)
     masks = masks_lib.center_mask(2, (8, 8, 1))
     literal = lambda a: repr(np.asarray(a).tolist()).replace(" ", "")  # noqa: E731

@@ -27,7 +27,7 @@ MODELS = tfgan_zoo.available_models()
 def test_warmup_requests_replay_against_the_export(name, tmp_path):
     model = tiny_model(name)
     path = export_lib.export(model, str(tmp_path / name), max_samples=8)
-    requests = export_lib.read_warmup(path)
+    requests = serving.read_warmup(path)
     assert [r.model_spec.signature_name for r in requests] == ["serving_default", "sample"]
     loaded = tf.saved_model.load(path)
     for request in requests:
@@ -178,11 +178,19 @@ def test_export_launcher(tmp_path):
     model.save(keras_path)
     base = str(tmp_path / "sm" / "cgan")
     args = [f"--model_path={keras_path}", f"--export_dir={base}", "--dataset=digits", '--metrics={"fid": 3.5}']
-    # The missing-model run is independent: it overlaps the first export.
+    # The other runs are independent: they overlap the first export.
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(run_module, "launchers.export", *args, f"--model_config={tmp_path / 'models.config'}")
         missing = pool.submit(run_module, "launchers.export", "--model_path=/nonexistent/m.keras")
-        first, missing = first.result(), missing.result()
+        inpaint = pool.submit(
+            run_module, "launchers.export", f"--model_path={keras_path}", f"--export_dir={tmp_path / 'inp' / 'cgan'}",
+            "--inpaint_steps=2", "--inpaint_restarts=1",
+        )
+        bad_steps = pool.submit(run_module, "launchers.export", f"--model_path={keras_path}", "--inpaint_steps=-1")
+        first, missing, inpaint, bad_steps = first.result(), missing.result(), inpaint.result(), bad_steps.result()
+    assert inpaint.returncode == 0, inpaint.stderr[-2000:]
+    assert export_lib.read_metadata(str(tmp_path / "inp" / "cgan"))["signatures"] == ["serving_default", "sample", "inpaint"]
+    assert bad_steps.returncode == 2 and "error: --inpaint_steps=-1: must be 0" in bad_steps.stderr, bad_steps.stderr
     assert first.returncode == 0, first.stderr[-2000:]
     assert export_lib.existing_versions(base) == [1]
     meta = export_lib.read_metadata(base)

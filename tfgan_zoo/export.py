@@ -51,6 +51,7 @@ import tensorflow as tf
 
 from tfgan_zoo import fileio
 from tfgan_zoo import sampling
+from tfgan_zoo import serving
 from tfgan_zoo import serving_checks as checks
 from tfgan_zoo.checks import positive_int
 from tfgan_zoo.version import __version__
@@ -188,47 +189,6 @@ def _add_encoder_endpoints(archive, model, run_generator, labels_spec):
         )
 
 
-# Requests replayed by TF Serving when it loads a version, so that the first
-# user request does not pay for graph initialisation.
-WARMUP_FILE = "tf_serving_warmup_requests"
-
-
-def warmup_requests(model, max_samples=DEFAULT_MAX_SAMPLES):
-    """`[(signature_name, inputs)]` that `export` writes as warm-up requests."""
-    z = np.zeros((1, model.latent_dim), np.float32)
-    count = int(min(16, max_samples))
-    serve_inputs, sample_inputs = {"z": z}, {"num_samples": np.int32(count), "seed": np.int64(0)}
-    if model.num_classes is not None:
-        serve_inputs["labels"] = np.zeros(1, np.int32)
-        sample_inputs["labels"] = np.zeros(0, np.int32)
-    return [("serving_default", serve_inputs), ("sample", sample_inputs)]
-
-
-def _write_warmup(path, model_name, requests):
-    from tensorflow_serving.apis import prediction_log_pb2
-
-    from tfgan_zoo import serving
-
-    with tf.io.TFRecordWriter(path) as writer:
-        for signature_name, inputs in requests:
-            request = serving.make_predict_request(model_name, inputs, signature_name)
-            log = prediction_log_pb2.PredictionLog(
-                predict_log=prediction_log_pb2.PredictLog(request=request)
-            )
-            writer.write(log.SerializeToString())
-
-
-def read_warmup(path):
-    """The `PredictRequest`s in an export's warm-up file (a version dir)."""
-    from tensorflow_serving.apis import prediction_log_pb2
-
-    requests = []
-    for record in tf.data.TFRecordDataset(os.path.join(path, "assets.extra", WARMUP_FILE)):
-        log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
-        requests.append(log.predict_log.request)
-    return requests
-
-
 def _hparams(model):
     config = model.get_config()
     for key in ("generator", "discriminator", "encoder", "trainable", "dtype"):
@@ -244,7 +204,10 @@ def _jsonable(value):
     return str(value)
 
 
-def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, dataset=None, metrics=None, overwrite=False):
+def export(
+    model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, dataset=None, metrics=None, overwrite=False,
+    signatures=None,
+):
     """Exports `model`'s generator to `base_dir/<version>/`.
 
     Args:
@@ -257,12 +220,18 @@ def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, datas
         dataset: the training dataset spec, recorded in the metadata.
         metrics: a dict of quality metrics, recorded in the metadata.
         overwrite: replace an existing `version` (otherwise an error).
+        signatures: more signatures, `{name: (fn, input_signature)}`, e.g.
+            `{"inpaint": latent_tools.serving.inpaint_endpoint(model)}`.
 
     Returns:
         The path of the new version directory.
     """
     if int(max_samples) < 1:
         raise ValueError(f"`max_samples` must be positive. Received: max_samples={max_samples!r}")
+    signatures = dict(signatures or {})
+    clash = sorted(set(signatures) & set(signature_names(model)))
+    if clash:
+        raise ValueError(f"These signatures are the export's own: {clash}. Received: signatures={sorted(signatures)}")
     if version is None:
         version = (existing_versions(base_dir) or [0])[-1] + 1
     if isinstance(version, bool) or int(version) != version or int(version) < 0:
@@ -283,19 +252,23 @@ def export(model, base_dir, version=None, max_samples=DEFAULT_MAX_SAMPLES, datas
         "dataset": dataset,
         "metrics": metrics or {},
         "max_samples": int(max_samples),
-        "signatures": signature_names(model),
+        "signatures": signature_names(model) + sorted(signatures),
         "package_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     archive = _build_archive(model, int(max_samples))
+    if signatures:  # They may use the discriminator too (inpaint's perceptual loss).
+        archive.track(model.discriminator)
+    for name, (fn, input_signature) in signatures.items():
+        archive.add_endpoint(name, fn, input_signature=input_signature)
     with fileio.atomic_path(path, is_dir=True) as tmp:
         archive.write_out(tmp, verbose=False)
         extra = os.path.join(tmp, "assets.extra")
         os.makedirs(extra, exist_ok=True)
         with open(os.path.join(extra, METADATA_FILE), "w") as f:
             json.dump(metadata, f, indent=2, default=_jsonable)
-        _write_warmup(
-            os.path.join(extra, WARMUP_FILE), metadata["model"], warmup_requests(model, max_samples)
+        serving.write_warmup(
+            os.path.join(extra, serving.WARMUP_FILE), metadata["model"], serving.warmup_requests(model, max_samples)
         )
     return path
 

@@ -298,3 +298,47 @@ def discover_models(export_root):
         if os.path.isdir(base) and any(d.isdigit() for d in os.listdir(base)):
             found[name] = os.path.abspath(base)
     return found
+
+
+# ----------------------------------------------------------------------------
+# Warm-up requests (`export` writes them into every version).
+
+# Requests replayed by TF Serving when it loads a version, so that the first
+# user request does not pay for graph initialisation.
+WARMUP_FILE = "tf_serving_warmup_requests"
+
+
+def warmup_requests(model, max_samples):
+    """`[(signature_name, inputs)]` that `export` writes as warm-up requests."""
+    z = np.zeros((1, model.latent_dim), np.float32)
+    count = int(min(16, max_samples))
+    serve_inputs, sample_inputs = {"z": z}, {"num_samples": np.int32(count), "seed": np.int64(0)}
+    if model.num_classes is not None:
+        serve_inputs["labels"] = np.zeros(1, np.int32)
+        sample_inputs["labels"] = np.zeros(0, np.int32)
+    return [("serving_default", serve_inputs), ("sample", sample_inputs)]
+
+
+def write_warmup(path, model_name, requests):
+    import tensorflow as tf
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    with tf.io.TFRecordWriter(path) as writer:
+        for signature_name, inputs in requests:
+            request = make_predict_request(model_name, inputs, signature_name)
+            log = prediction_log_pb2.PredictionLog(
+                predict_log=prediction_log_pb2.PredictLog(request=request)
+            )
+            writer.write(log.SerializeToString())
+
+
+def read_warmup(path):
+    """The `PredictRequest`s in an export's warm-up file (a version dir)."""
+    import tensorflow as tf
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    requests = []
+    for record in tf.data.TFRecordDataset(os.path.join(path, "assets.extra", WARMUP_FILE)):
+        log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
+        requests.append(log.predict_log.request)
+    return requests
