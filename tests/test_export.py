@@ -158,10 +158,19 @@ def _expected_signatures(model):
     if model.conditional:
         serve["labels"] = ("DT_INT32", [-1])
         sample["labels"] = ("DT_INT32", [-1])
-    return {
+    expected = {
         "serving_default": {"inputs": serve, "outputs": outputs},
         "sample": {"inputs": sample, "outputs": outputs},
     }
+    images = {"images": ("DT_FLOAT", shape)}
+    if getattr(model, "encoder", None) is not None:  # bigan, ali, aae.
+        encode_inputs = {**images, **({"labels": ("DT_INT32", [-1])} if model.conditional else {})}
+        expected["encode"] = {"inputs": encode_inputs, "outputs": {"z": ("DT_FLOAT", [-1, model.latent_dim])}}
+        expected["reconstruct"] = {"inputs": encode_inputs, "outputs": outputs}
+    elif hasattr(model, "q_codes"):  # infogan: Q's codes.
+        codes = {"categorical": ("DT_FLOAT", [-1, model.categorical_dim]), "continuous": ("DT_FLOAT", [-1, model.continuous_dim])}
+        expected["encode"] = {"inputs": images, "outputs": codes}
+    return expected
 
 
 def _tmp_entries(base):
@@ -425,8 +434,7 @@ def test_metadata(name, exported):
     assert meta["dataset"] == "digits"
     assert meta["metrics"] == {"fid": 12.5, "inception_score": 3.25}
     assert meta["max_samples"] == MAX_SAMPLES
-    encoder = {"encode", "reconstruct"} if getattr(model, "encoder", None) is not None else set()
-    assert set(meta["signatures"]) == {"serving_default", "sample"} | encoder
+    assert meta["signatures"] == list(_expected_signatures(model))  # In this order.
     for hp, value in tiny_hparams(name).items():
         want = list(value) if isinstance(value, tuple) else value
         assert meta["hparams"][hp] == want, hp

@@ -348,3 +348,24 @@ def test_saved_model_cli_runs_encode_and_reconstruct(name, overrides, tmp_path):
     images = np.load(tmp_path / "reconstruct" / "images.npy")
     np.testing.assert_allclose(images, model.reconstruct(x, labels), atol=1e-5)
     assert np.load(tmp_path / "reconstruct" / "images_uint8.npy").dtype == np.uint8
+
+
+@pytest.mark.parametrize("name", ["infogan", "bigan", "aae"])
+def test_exported_encode_checks_its_images_in_graph(name, tmp_path):
+    from tfgan_zoo import export as export_lib
+
+    model = tiny_model(name, compile=False)
+    encode = tf.saved_model.load(export_lib.export(model, str(tmp_path / name))).signatures["encode"]
+    x = np.random.default_rng(0).uniform(-1, 1, (3, *model.sample_shape)).astype(np.float32)
+    out = encode(images=tf.constant(x))
+    if name == "infogan":  # Q's codes, as infer_codes gives them.
+        want = model.infer_codes(x)
+        np.testing.assert_allclose(out["categorical"].numpy(), want["categorical"], atol=1e-5)
+        np.testing.assert_allclose(out["continuous"].numpy(), want["continuous"], atol=1e-5)
+    else:
+        np.testing.assert_allclose(out["z"].numpy(), model.encode(x), atol=1e-5)
+    x[1, 0, 0, 0] = np.nan
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"images must be finite .* Received: images with 1 NaN/Inf"):
+        encode(images=tf.constant(x))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"images must be in \[-1.001, 1.001\]. Received: images with min 0 and max 255"):
+        encode(images=tf.constant(np.linspace(0, 255, x.size, dtype=np.float32).reshape(x.shape)))

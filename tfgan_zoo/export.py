@@ -24,7 +24,9 @@ signature, as `PredictionLog` records) that TF Serving replays on load.
 
 Models with an encoder (`model.encoder`: BiGAN/ALI, adversarial
 autoencoders) also get `encode` (`images` -> `z`) and `reconstruct`
-(`images` -> `images`, `images_uint8`).
+(`images` -> `images`, `images_uint8`); InfoGAN gets `encode` as Q's codes
+(`images` -> `categorical`, `continuous`). `export(..., signatures=...)`
+adds more (the `inpaint` search of `tfgan_zoo.latent_tools.serving`).
 
 The version is written to a temporary directory (ignored by TF Serving,
 which loads integer directories only) and renamed into place, so a server
@@ -149,6 +151,8 @@ def signature_names(model):
     names = ["serving_default", "sample"]
     if getattr(model, "encoder", None) is not None:
         names += ["encode", "reconstruct"]
+    elif hasattr(model, "q_codes"):  # InfoGAN: Q's codes of real images.
+        names += ["encode"]
     return names
 
 
@@ -157,16 +161,28 @@ def _add_encoder_endpoints(archive, model, run_generator, labels_spec):
 
     Models with an encoder (BiGAN/ALI, adversarial autoencoders) expose it as
     `model.encoder`, a Keras model from samples (and labels, if
-    conditional) to latent vectors; they get these two signatures.
+    conditional) to latent vectors; they get these two signatures. InfoGAN
+    gets `encode` as Q's codes (`categorical` probabilities, `continuous`
+    means). Images must be finite and in the sample range (within 1e-3).
     """
     encoder = getattr(model, "encoder", None)
+    if encoder is None and not hasattr(model, "q_codes"):
+        return
+    images_spec = tf.TensorSpec((None,) + tuple(model.sample_shape), tf.float32, name="images")
+    low, high = value_range(model)
+
+    def checked_images(images):
+        return checks.checked(checks.finite(images, "images") + checks.in_range(images, low - 1e-3, high + 1e-3, "images"), images)
+
     if encoder is None:
+        archive.track(model.discriminator)
+        archive.add_endpoint("encode", lambda images: model.q_codes(checked_images(images)), input_signature=[images_spec])
         return
     archive.track(encoder)
-    images_spec = tf.TensorSpec((None,) + tuple(model.sample_shape), tf.float32, name="images")
     conditional = model.num_classes is not None
 
     def encode_z(images, labels):
+        images = checked_images(images)
         z = encoder(images if not conditional else [images, labels], training=False)
         return tf.cast(z, tf.float32)
 
