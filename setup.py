@@ -45,6 +45,8 @@ setuptools.setup(
         "scikit-learn>=1.2",
         "pandas>=2.0",
         "scikit-image>=0.19",
+        # The per-column plots of a table run (launchers.train --dataset=csv:...).
+        "matplotlib>=3.5",
     ],
     extras_require={
         "test": [

@@ -20,6 +20,21 @@ except the export:
 - `model.keras`: the trained model;
 - `<export_dir>/<model>/<version>/`: the SavedModel for TF Serving.
 
+Tables: a table model (`tabular_wgan_gp`) trains on `--dataset=csv:<path>`
+(`--label=<column>` declares the label column categorical; the
+conditional vector covers every categorical column), with batches of
+`--batch_size` rounded down to a multiple of `--pac`:
+
+    python -m launchers.train --model=tabular_wgan_gp \
+        --dataset=csv:../shared/data/adult/adult.data --label=Salary
+
+Instead of the grids it writes `samples/epoch_NNNN.csv` and
+`samples/latest.csv` (`--grid_samples` rows from a fixed seed) after each
+epoch, and at the end `samples.csv` (as many rows as the table, at most
+10,000) and `plots/NN_<column>.png` (real against generated, per column);
+its export has the transformer beside it, so `launchers.generate` writes
+CSV rows from it too. The table side is `tfgan_zoo.models.tabular.launch`'s.
+
 Model hparams are flags too (`--sample_shape=32,32,3`, `--loss=minimax`,
 `--d_steps=5`, ...); `--help` lists each model's, with its defaults and a
 line on each. The set-up (hparams from the data, epoch sizing, the run
@@ -32,7 +47,10 @@ start-up and INFO logs only with `--verbose` (see `launchers.cli`).
 Bad input is refused before any work, with one `error: --flag=value: ...`
 line and exit code 2: non-positive `--epochs`, `--batch_size`,
 `--steps_per_epoch`, `--steps_per_execution`, `--grid_samples`; a
-`--workdir` or `--export_dir` under a file; resuming with other settings; and
+`--workdir` or `--export_dir` under a file; a table model on other data or
+a table for another model (`--dataset`), a `--label` that is not a column
+of the table (or without a table), a `--batch_size` below `--pac`;
+resuming with other settings; and
 re-running a finished run (nothing is trained or exported: raise `--epochs`
 to train on, or pass `--export_only` to export the finished run again).
 A run that fails before its first epoch (e.g. on its data) does not bind
@@ -74,7 +92,12 @@ from tfgan_zoo import training  # noqa: E402
 FLAGS = flags.FLAGS
 
 flags.DEFINE_string("model", "dcgan", "Registered model name.")
-flags.DEFINE_string("dataset", "digits", "Dataset spec: digits, mnist, tfds:<name>, idx:<dir>, folder:<dir>.")
+flags.DEFINE_string(
+    "dataset", "digits", "Dataset spec: digits, mnist, tfds:<name>, idx:<dir>, folder:<dir>, csv:<path> (tables)."
+)
+flags.DEFINE_string(
+    "label", None, "Tables (--dataset=csv:<path>): the label column (e.g. Salary), declared categorical."
+)
 flags.DEFINE_string("split", "train", "Dataset split (in-memory sources take a percent slice: train[:90%]).")
 flags.DEFINE_integer("epochs", 10, "Epochs to train (in total, counting resumed ones).")
 flags.DEFINE_integer("batch_size", 64, "Minibatch size of each discriminator step.")
@@ -88,7 +111,7 @@ flags.DEFINE_integer(
 flags.DEFINE_string("workdir", None, "Run directory. Default: runs/<model>.")
 flags.DEFINE_integer("seed", 0, "Seeds weights, noise and data order.")
 flags.DEFINE_string("export_dir", "saved_models", "Exports go to <export_dir>/<model>/<version>/.")
-flags.DEFINE_integer("grid_samples", 64, "Images in each sample grid.")
+flags.DEFINE_integer("grid_samples", 64, "Images in each sample grid (rows in each samples CSV of a table run).")
 flags.DEFINE_bool("jit_compile", False, "Compile the train step with XLA.")
 flags.DEFINE_integer("steps_per_execution", 1, "Train steps per tf.function call.")
 cli.define_progress_verbose()
@@ -124,12 +147,29 @@ def check_flags(workdir):
 
 def export_only(workdir):
     """Exports the finished run in `workdir` again (a new version)."""
-    from tfgan_zoo import export as export_lib
-
     run = training.read_run(workdir)
     model = cli.load_keras_gan(os.path.join(workdir, "model.keras"))
-    path = export_lib.export(model, os.path.join(FLAGS.export_dir, run["model"]), dataset=run["dataset"])
+    path = training.export_run(model, os.path.join(FLAGS.export_dir, run["model"]), dataset=run["dataset"])
     return {"generator_sha256": training.weights_digest(model), "export": path}
+
+
+def table_data():
+    """The table of a table run (`--dataset=csv:<path>` for a table model),
+    its `--label` and `--split` applied; None for other data."""
+    from tfgan_zoo.models.tabular import launch as table_launch
+
+    with cli.flag_errors("dataset"):
+        is_table = table_launch.is_table_run(FLAGS.model, FLAGS.dataset)
+    if not is_table:
+        if FLAGS.label is not None:
+            cli.exit_with(f"--label={FLAGS.label}: only tables (--dataset=csv:<path>) have a label column.")
+        return None
+    with cli.flag_errors("dataset"):
+        table = table_launch.TableData.read(FLAGS.dataset)
+    with cli.flag_errors("label"):
+        table = table.labelled(FLAGS.label)
+    with cli.flag_errors("split"):
+        return table.split(FLAGS.split)
 
 
 def train(workdir):
@@ -146,8 +186,8 @@ def train(workdir):
     import tfgan_zoo
     from tfgan_zoo import callbacks as callbacks_lib
     from tfgan_zoo import data as data_lib
-    from tfgan_zoo import export as export_lib
     from tfgan_zoo import fileio
+    from tfgan_zoo.models.tabular import launch as table_launch
 
     keras.utils.set_random_seed(FLAGS.seed)
     if FLAGS.deterministic:
@@ -155,22 +195,33 @@ def train(workdir):
     if FLAGS.mixed_precision:
         keras.mixed_precision.set_global_policy(FLAGS.mixed_precision)
     given = hparam_flags.hparams_from_flags(FLAGS.model)
-    data_info = data_lib.info(FLAGS.dataset, split=FLAGS.split)
+    table = table_data()
+    data_info = table.info if table else data_lib.info(FLAGS.dataset, split=FLAGS.split)
     hparams = training.resolve_hparams(FLAGS.model, given, data_info, FLAGS.seed)
     chief = distribute.is_chief()
     with strategy.scope():
-        model = tfgan_zoo.create(FLAGS.model, compile=False, **hparams)
+        if table:  # Its transformer is fitted to the table.
+            model = table.build(FLAGS.model, hparams)
+        else:
+            model = tfgan_zoo.create(FLAGS.model, compile=False, **hparams)
         model.compile(jit_compile=FLAGS.jit_compile, steps_per_execution=FLAGS.steps_per_execution)
     replicas = strategy.num_replicas_in_sync
     run = training.run_record(
         FLAGS.model, hparams, FLAGS.dataset, FLAGS.split, FLAGS.batch_size, FLAGS.steps_per_epoch,
-        seed=FLAGS.seed, replicas=replicas, mixed_precision=FLAGS.mixed_precision,
+        label=FLAGS.label, seed=FLAGS.seed, replicas=replicas, mixed_precision=FLAGS.mixed_precision,
     )
     training.check_same_run(workdir, run)
-    dataset, plan = training.train_dataset(
-        FLAGS.dataset, model, data_info, FLAGS.batch_size, split=FLAGS.split, seed=FLAGS.seed,
-        replicas=replicas, steps_per_epoch=FLAGS.steps_per_epoch,
-    )
+    if table:
+        with cli.flag_errors("batch_size"):
+            dataset, plan = table.train_dataset(
+                model, FLAGS.batch_size, FLAGS.epochs, seed=FLAGS.seed, replicas=replicas,
+                steps_per_epoch=FLAGS.steps_per_epoch,
+            )
+    else:
+        dataset, plan = training.train_dataset(
+            FLAGS.dataset, model, data_info, FLAGS.batch_size, split=FLAGS.split, seed=FLAGS.seed,
+            replicas=replicas, steps_per_epoch=FLAGS.steps_per_epoch,
+        )
     # Only the chief writes into workdir (after the data loaded: a run that
     # failed on its data leaves no record); other workers write to
     # temporary directories, removed at the end, and read the chief's backups.
@@ -181,15 +232,18 @@ def train(workdir):
     if FLAGS.verbose != 0:
         print(
             f"Training {FLAGS.model} on {FLAGS.dataset}: {FLAGS.epochs} epochs of {plan.generator_steps} "
-            f"generator steps, {replicas} replica(s) x batch {FLAGS.batch_size} x {model.d_steps} d_steps.",
+            f"generator steps, {replicas} replica(s) x batch {plan.global_batch_size // replicas} x "
+            f"{model.d_steps} d_steps.",
             flush=True,
         )
-    grid = callbacks_lib.SampleGrid(os.path.join(out_dir, "samples"), FLAGS.grid_samples, seed=FLAGS.seed)
+    # Tables have no picture: their samples go to CSV files.
+    samples_class = table_launch.EpochRows if table else callbacks_lib.SampleGrid
+    samples = samples_class(os.path.join(out_dir, "samples"), FLAGS.grid_samples, seed=FLAGS.seed)
     cbs = [
         callbacks_lib.StopOnNaN(),
         callbacks_lib.ResumableBackup(os.path.join(workdir, "backup"), write_dir=os.path.join(out_dir, "backup")),
         keras.callbacks.CSVLogger(os.path.join(out_dir, "history.csv"), append=True),
-        grid,
+        samples,
     ]
     try:
         # The dataset shuffles itself (seeded); `shuffle=False` only stops
@@ -206,9 +260,11 @@ def train(workdir):
         with fileio.atomic_path(keras_path) as tmp:
             model.save(tmp)
         outputs["keras"] = keras_path
-        outputs["samples"] = grid.last_path or os.path.join(workdir, "samples", "latest.png")
+        outputs["samples"] = samples.last_path or os.path.join(workdir, "samples", "latest.png")
+        if table:
+            outputs.update(table.write_report(model, workdir, seed=FLAGS.seed))
         if FLAGS.export:
-            outputs["export"] = export_lib.export(
+            outputs["export"] = training.export_run(
                 model, os.path.join(FLAGS.export_dir, FLAGS.model), dataset=FLAGS.dataset
             )
         training.mark_finished(workdir, run, FLAGS.epochs, outputs)

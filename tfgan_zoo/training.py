@@ -13,7 +13,12 @@ benchmark trains a model exactly as the launcher would:
 - `run_record` / `check_same_run` / `mark_finished`: `run.json`, the record
   of a run in its work directory. Resuming a run with other settings would
   mix two runs, so it is refused; a record that nothing was trained under
-  (no backup, no `model.keras`) does not bind.
+  (no backup, no `model.keras`) does not bind. A table run records its
+  `label` column too.
+- `export_run(model, base_dir, dataset)`: the run's SavedModel
+  (`tfgan_zoo.export.export`), and a table model's transformer beside it
+  (`tfgan_zoo.models.tabular.launch.write_export_assets`), so that its
+  encoded rows decode to CSV.
 - `weights_digest(model)`: a digest of the generator's weights, to compare
   runs and workers.
 
@@ -33,7 +38,7 @@ import numpy as np
 
 RUN_FILE = "run.json"
 # The settings a resumed run must share with the run it continues.
-RUN_KEYS = ("model", "hparams", "dataset", "split", "batch_size", "steps_per_epoch")
+RUN_KEYS = ("model", "hparams", "dataset", "split", "batch_size", "steps_per_epoch", "label")
 
 
 def resolve_hparams(model_name, given, data_info, seed):
@@ -138,9 +143,10 @@ def train_dataset(spec, model, data_info, batch_size, split="train", seed=0, rep
 # The run record.
 
 
-def run_record(model, hparams, dataset, split, batch_size, steps_per_epoch, **extra):
-    """The `run.json` content of a run: the `RUN_KEYS` settings, and `extra`
-    facts (seed, replicas, ...) that do not bind a resumed run."""
+def run_record(model, hparams, dataset, split, batch_size, steps_per_epoch, label=None, **extra):
+    """The `run.json` content of a run: the `RUN_KEYS` settings (`label`,
+    a table's label column, only when given), and `extra` facts (seed,
+    replicas, ...) that do not bind a resumed run."""
     record = {
         "model": model,
         "hparams": json.loads(json.dumps(hparams, default=list)),
@@ -149,6 +155,8 @@ def run_record(model, hparams, dataset, split, batch_size, steps_per_epoch, **ex
         "batch_size": batch_size,
         "steps_per_epoch": steps_per_epoch,
     }
+    if label is not None:
+        record["label"] = label
     record.update(extra)
     return record
 
@@ -183,7 +191,7 @@ def check_same_run(workdir, run):
     saved = read_run(workdir)
     if saved is None or not has_trained_state(workdir):
         return
-    diff = {k: (saved.get(k), run[k]) for k in RUN_KEYS if saved.get(k) != run[k]}
+    diff = {k: (saved.get(k), run.get(k)) for k in RUN_KEYS if saved.get(k) != run.get(k)}
     if diff:
         raise ValueError(
             f"{workdir} holds another run ({os.path.join(workdir, RUN_FILE)}); resuming it with other "
@@ -207,6 +215,19 @@ def finished_epochs(workdir):
     """The epochs of the finished run in `workdir` (0 if none finished)."""
     saved = read_run(workdir) or {}
     return int((saved.get("finished") or {}).get("epochs", 0))
+
+
+def export_run(model, base_dir, dataset=None):
+    """Exports `model` to `base_dir/<version>/` (`tfgan_zoo.export.export`);
+    a table model's export also gets its transformer
+    (`assets.extra/table_transformer.json`, written atomically once the
+    version is in place). Returns the version directory."""
+    from tfgan_zoo import export as export_lib
+    from tfgan_zoo.models.tabular import launch as table_launch
+
+    path = export_lib.export(model, base_dir, dataset=dataset)
+    table_launch.write_export_assets(model, path)
+    return path
 
 
 def weights_digest(model):
