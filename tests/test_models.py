@@ -283,9 +283,9 @@ def test_minimax_and_non_saturating_generator_losses_differ():
     assert ha["g_loss"][0] < 0 < hb["g_loss"][0]
 
 
-def _train_one_step(name, strategy, global_batch, d_steps=1):
+def _train_one_step(name, strategy, global_batch, d_steps=1, **hparams):
     with strategy.scope():
-        model = tiny_model(name, compile=False, d_steps=d_steps, **_sync_bn(name))
+        model = tiny_model(name, compile=False, d_steps=d_steps, **_sync_bn(name), **hparams)
         # SGD, not Adam: Adam is invariant to a constant gradient scale, so
         # it would hide a loss averaged per replica instead of per global batch.
         # A small rate: with two critic steps, a large one amplifies float

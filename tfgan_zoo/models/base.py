@@ -41,6 +41,7 @@ from tfgan_zoo.models import hparams as hparams_lib
 from tfgan_zoo.models import noise
 from tfgan_zoo.models import optimizers as optimizers_lib
 from tfgan_zoo.models import replicas
+from tfgan_zoo.models import stabilisers as stabilisers_lib
 
 
 class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
@@ -61,6 +62,14 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         label_smoothing: one-sided label smoothing of the real target.
         prior: latent prior, `"normal"` or `"uniform"`.
         seed: seeds the training noise and `generate()`; `None` is random.
+        instance_noise: σ of Gaussian noise on the discriminator's training
+            inputs (0: off). See `tfgan_zoo.models.stabilisers` for these options.
+        instance_noise_anneal_steps: D steps for σ to fall linearly to 0 (0: constant).
+        r1_weight: γ of the R1 penalty `γ/2 ||∇D(x)||²` on real data (0: off).
+        spectral_norm: spectral normalisation of the discriminator's layers.
+        ema_decay: β of the generator weight average that inference uses (0: off).
+        feature_matching: weight of feature matching in the generator loss (0: off).
+        feature_layer: the discriminator layer it matches (None: the last hidden).
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -108,6 +117,13 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         label_smoothing=0.0,
         prior="normal",
         seed=None,
+        instance_noise=0.0,
+        instance_noise_anneal_steps=0,
+        r1_weight=0.0,
+        spectral_norm=False,
+        ema_decay=0.0,
+        feature_matching=0.0,
+        feature_layer=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -127,7 +143,11 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         self.sample_seed_generator = keras.random.SeedGenerator(
             None if self.seed is None else self.seed + 1, name="sample_seed"
         )
-        self._trackers = {n: keras.metrics.Mean(name=n) for n in self.logged}
+        self._stabilisers = stabilisers_lib.Stabilisers(
+            self, instance_noise, instance_noise_anneal_steps, r1_weight, spectral_norm, ema_decay,
+            feature_matching, feature_layer,
+        )
+        self._trackers = {n: keras.metrics.Mean(name=n) for n in self.logged + self._stabilisers.logged}
         self.g_optimizer = None
         self.d_optimizer = None
         self._generate_fn = None
@@ -227,13 +247,16 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         return self.generate_batch(inputs, None, training=training)
 
     def generate_batch(self, z, labels=None, training=False):
-        """The generator on a batch of `z` (and `labels` if conditional)."""
-        if self.conditional:
-            return self.generator([z, labels], training=training)
-        return self.generator(z, training=training)
+        """The generator on a batch of `z` (and `labels` if conditional);
+        in inference, on its weight averages if `ema_decay` is set."""
+        inputs = [z, labels] if self.conditional else z
+        return self._stabilisers.run_generator(self.generator, inputs, training)
 
     def discriminate(self, samples, labels=None, training=False):
-        """The discriminator's logits on `samples` (and `labels`)."""
+        """The discriminator's logits on `samples` (and `labels`); training
+        calls add the instance noise, if set."""
+        if training:
+            samples = self._stabilisers.noisy(self, samples)
         if self.conditional:
             return self.discriminator([samples, labels], training=training)
         return self.discriminator(samples, training=training)
@@ -298,6 +321,7 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
             scaled = optimizer.scale_loss(loss)
         grads = tape.gradient(scaled, variables)
         optimizer.apply_gradients(zip(grads, variables))
+        self._stabilisers.after_update(self, optimizer)
         return tf.reduce_mean(per_example), logs
 
     def discriminator_step(self, real, labels):
@@ -306,7 +330,9 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
             self.d_optimizer,
             self.discriminator_variables,
             self.discriminator,
-            lambda: self.discriminator_loss(real, labels, training=True),
+            lambda: self._stabilisers.discriminator_loss(
+                self, real, labels, self.discriminator_loss(real, labels, training=True)
+            ),
         )
         return {"d_loss": loss, **logs}
 
@@ -316,7 +342,9 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
             self.g_optimizer,
             self.generator_variables,
             self.generator,
-            lambda: self.generator_loss(real, labels, training=True),
+            lambda: self._stabilisers.generator_loss(
+                self, real, labels, self.generator_loss(real, labels, training=True)
+            ),
         )
         return {"g_loss": loss, **logs}
 

@@ -16,7 +16,8 @@ def build_networks(generator, discriminator, network, sample_shape, latent_dim, 
     """The user's networks where given, else `networks.build_pair(network, ...)`.
 
     `options` go to `tfgan_zoo.networks.build_pair` (`num_classes`, `width`,
-    `kernel_size`, `seed`, `synchronized_bn`, `critic_norm`, `output_dim`).
+    `kernel_size`, `seed`, `synchronized_bn`, `critic_norm`, `output_dim`,
+    `spectral_norm`).
     """
     if generator is None or discriminator is None:
         g, d = networks.build_pair(network, sample_shape, latent_dim, **options)

@@ -53,6 +53,7 @@ class FamilyGAN(GAN):
         generator, discriminator = build_networks(
             generator, discriminator, network, sample_shape, latent_dim,
             num_classes=num_classes, width=width, seed=seed, synchronized_bn=synchronized_bn,
+            spectral_norm=kwargs.get("spectral_norm", False),  # A `GAN` hparam.
             **(network_options or {}),
         )
         super().__init__(

@@ -27,6 +27,7 @@ def build_pair(
     synchronized_bn=False,
     critic_norm="batch",
     output_dim=1,
+    spectral_norm=False,
 ):
     """Builds a `(generator, discriminator)` pair of the family `network`.
 
@@ -46,6 +47,8 @@ def build_pair(
         critic_norm: `"dcgan"` discriminator normalisation: `"batch"`,
             `"layer"` or `"none"` (the MLP has none).
         output_dim: discriminator output size (1: a logit).
+        spectral_norm: wrap the discriminator's Dense/Conv layers in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018).
 
     Returns:
         `(generator, discriminator)`.
@@ -62,14 +65,17 @@ def build_pair(
         w = int(width or 256)
         return (
             mlp_generator(sample_shape, latent_dim, (w, 2 * w), num_classes, seed=seed),
-            mlp_discriminator(sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim),
+            mlp_discriminator(
+                sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim, spectral_norm=spectral_norm
+            ),
         )
     if network == "dcgan":
         common = dict(num_classes=num_classes, seed=seed, synchronized_bn=synchronized_bn)
         return (
             dcgan_generator(sample_shape, latent_dim, width, kernel_size, **common),
             dcgan_discriminator(
-                sample_shape, width, kernel_size, norm=critic_norm, output_dim=output_dim, **common
+                sample_shape, width, kernel_size, norm=critic_norm, output_dim=output_dim,
+                spectral_norm=spectral_norm, **common
             ),
         )
     raise ValueError(

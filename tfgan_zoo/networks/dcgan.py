@@ -31,6 +31,7 @@ from tfgan_zoo.networks.layers import functional_model
 from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.layers import latent_input
 from tfgan_zoo.networks.layers import normal_initializer
+from tfgan_zoo.networks.layers import spectral
 
 PRESETS = {
     (28, 28, 1): {"width": 64},
@@ -178,6 +179,7 @@ def dcgan_discriminator(
     synchronized_bn=False,
     norm="batch",
     output_dim=1,
+    spectral_norm=False,
     name="discriminator",
 ):
     """DCGAN discriminator: an image (and a label) -> one logit.
@@ -195,6 +197,8 @@ def dcgan_discriminator(
             rule), `"layer"` (for critics with a gradient penalty) or `"none"`.
         output_dim: size of the output (1: a logit; more: a feature vector,
             as Cramér GAN's critic).
+        spectral_norm: wrap every Conv2D and Dense layer in
+            `keras.layers.SpectralNormalization`.
         name: model name.
 
     Returns:
@@ -223,7 +227,7 @@ def dcgan_discriminator(
         h = keras.layers.Concatenate(name="x_and_label")([x, code])
     width = filters
     for i in range(n_down):
-        h = keras.layers.Conv2D(
+        conv = keras.layers.Conv2D(
             width,
             kernel_size,
             strides=2,
@@ -231,7 +235,8 @@ def dcgan_discriminator(
             use_bias=(i == 0 or norm != "batch"),
             kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + i),
             name=f"conv_{i}",
-        )(h)
+        )
+        h = spectral(conv, h, spectral_norm, seed, D_SEED_OFFSET + i)
         layer = _critic_norm(norm, f"conv_{i}_{norm}norm", synchronized_bn) if i > 0 else None
         if layer is not None:  # Never on the input layer.
             h = layer(h)
@@ -243,5 +248,6 @@ def dcgan_discriminator(
         kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + n_down),
         dtype="float32",
         name="logits",
-    )(h)
+    )
+    logits = spectral(logits, h, spectral_norm, seed, D_SEED_OFFSET + n_down)
     return functional_model(inputs, logits, name)

@@ -78,6 +78,24 @@ def glorot_initializer(seed, index):
     return keras.initializers.GlorotUniform(seed=layer_seed)
 
 
+def spectral(layer, inputs, on, seed, index):
+    """`layer(inputs)`, through `keras.layers.SpectralNormalization` if `on`
+    (Miyato et al. 2018).
+
+    Keras draws the power iteration's start vector `u` unseeded; it is
+    redrawn here from `seed` (per layer `index`), so that a seeded network
+    is the same every time it is built.
+    """
+    if not on:
+        return layer(inputs)
+    wrapper = keras.layers.SpectralNormalization(layer, name=f"{layer.name}_sn")
+    outputs = wrapper(inputs)
+    if seed is not None:
+        u = keras.random.truncated_normal(wrapper.vector_u.shape, stddev=0.02, seed=int(seed) * 1000 + 500 + index)
+        wrapper.vector_u.assign(keras.ops.cast(u, wrapper.vector_u.dtype))
+    return outputs
+
+
 def label_input(num_classes):
     """`(labels, code)`: an int32 `labels` Input and its one-hot code."""
     labels = keras.Input(shape=(), dtype="int32", name="labels")

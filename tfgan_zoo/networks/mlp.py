@@ -14,6 +14,7 @@ from tfgan_zoo.networks.layers import functional_model
 from tfgan_zoo.networks.layers import glorot_initializer
 from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.layers import latent_input
+from tfgan_zoo.networks.layers import spectral
 
 
 def _check_units(hidden_units, name):
@@ -97,6 +98,7 @@ def mlp_discriminator(
     num_classes=None,
     seed=None,
     output_dim=1,
+    spectral_norm=False,
     name="discriminator",
 ):
     """An MLP discriminator: a sample (and a one-hot label) -> one logit.
@@ -111,6 +113,8 @@ def mlp_discriminator(
             one-hot encoded and concatenated to the flattened sample.
         seed: seeds the weight initialisers.
         output_dim: size of the output (1: a logit; more: a feature vector).
+        spectral_norm: wrap every Dense layer in
+            `keras.layers.SpectralNormalization`.
         name: model name.
 
     Returns:
@@ -133,14 +137,16 @@ def mlp_discriminator(
         inputs.append(labels)
         h = keras.layers.Concatenate(name="x_and_label")([h, code])
     for i, width in enumerate(units):
-        h = keras.layers.Dense(
+        dense = keras.layers.Dense(
             width, kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + i), name=f"dense_{i}"
-        )(h)
+        )
+        h = spectral(dense, h, spectral_norm, seed, D_SEED_OFFSET + i)
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"lrelu_{i}")(h)
     logits = keras.layers.Dense(
         int(output_dim),
         kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + len(units)),
         dtype="float32",
         name="logits",
-    )(h)
+    )
+    logits = spectral(logits, h, spectral_norm, seed, D_SEED_OFFSET + len(units))
     return functional_model(inputs, logits, name)
