@@ -87,6 +87,7 @@ from launchers import cli
 cli.quiet_tensorflow()  # Before anything imports TensorFlow.
 
 from launchers import hparam_flags  # noqa: E402 (imports TensorFlow)
+from tfgan_zoo import export as export_lib  # noqa: E402
 from tfgan_zoo import training  # noqa: E402
 
 FLAGS = flags.FLAGS
@@ -149,7 +150,7 @@ def export_only(workdir):
     """Exports the finished run in `workdir` again (a new version)."""
     run = training.read_run(workdir)
     model = cli.load_keras_gan(os.path.join(workdir, "model.keras"))
-    path = training.export_run(model, os.path.join(FLAGS.export_dir, run["model"]), dataset=run["dataset"])
+    path = export_lib.export(model, os.path.join(FLAGS.export_dir, run["model"]), dataset=run["dataset"])
     return {"generator_sha256": training.weights_digest(model), "export": path}
 
 
@@ -264,9 +265,7 @@ def train(workdir):
         if table:
             outputs.update(table.write_report(model, workdir, seed=FLAGS.seed))
         if FLAGS.export:
-            outputs["export"] = training.export_run(
-                model, os.path.join(FLAGS.export_dir, FLAGS.model), dataset=FLAGS.dataset
-            )
+            outputs["export"] = export_lib.export(model, os.path.join(FLAGS.export_dir, FLAGS.model), dataset=FLAGS.dataset)
         training.mark_finished(workdir, run, FLAGS.epochs, outputs)
     return outputs
 

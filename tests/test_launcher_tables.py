@@ -22,6 +22,7 @@ from tfgan_zoo import export as export_lib
 from tfgan_zoo import training
 from tfgan_zoo.data import table as table_lib
 from tfgan_zoo.models.tabular import launch as table_launch
+from tfgan_zoo.models.tabular.tabular_wgan_gp import TABLE_ASSET
 
 GENERATE_CALL = ("from launchers import generate", 'flags.FLAGS(["generate", *argv]); generate.main(["generate"])')
 COLUMNS = ["age", "hours", "job", "Salary"]
@@ -112,7 +113,7 @@ def test_train_writes_rows_plots_model_and_export_and_resumes(run):
     assert export_lib.existing_versions(run["export_base"]) == [1, 2]
     assert outputs["export"] == os.path.join(run["export_base"], "2")
     for version in ("1", "2"):
-        assert os.path.isfile(os.path.join(run["export_base"], version, "assets.extra", table_launch.TABLE_ASSET))
+        assert os.path.isfile(os.path.join(run["export_base"], version, "assets.extra", TABLE_ASSET))
 
 
 def test_model_keras_samples_rows_of_the_table(run):
@@ -136,6 +137,17 @@ def test_export_sample_signature_answers_as_the_keras_model(run):
     np.testing.assert_allclose(served, model.generate(labels=labels, seed=7), rtol=1e-5, atol=1e-5)
     transformer = table_launch.table_transformer(exported)
     assert transformer.columns == model.transformer.columns
+    for got, want in zip(transformer.get_weights(), model.transformer.get_weights()):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_any_export_of_a_table_model_carries_its_transformer(run, tmp_path):
+    # export() itself writes it, in the version's atomic write: also
+    # launchers.export and a user's own export calls.
+    model = keras.saving.load_model(run["keras"])
+    path = export_lib.export(model, str(tmp_path / "t"))
+    assert sorted(os.listdir(os.path.join(path, "assets.extra"))) == [TABLE_ASSET, "tf_serving_warmup_requests", "tfgan_zoo.json"]
+    transformer = table_launch.table_transformer(export_lib.load(path))
     for got, want in zip(transformer.get_weights(), model.transformer.get_weights()):
         np.testing.assert_array_equal(got, want)
 

@@ -57,7 +57,7 @@ def tiny_flags(name):
 
 # Models whose samples are not images train on data of their own kind,
 # for a few steps an epoch: `{sample rank: (dataset, hparam flags, steps)}`.
-# Tables are left out: the launcher has no table path yet (issue #12).
+# Tables have their own end-to-end test: tests/test_launcher_tables.py.
 OTHER_KINDS = {2: ("waves", ["--sequence_length=30"], 4), 4: ("voxel_shapes", [], 4)}
 
 

@@ -283,6 +283,10 @@ def export(
         os.makedirs(extra, exist_ok=True)
         with open(os.path.join(extra, METADATA_FILE), "w") as f:
             json.dump(metadata, f, indent=2, default=_jsonable)
+        # A model's own files (a table model's transformer), in the same atomic write.
+        for name, content in getattr(model, "export_assets", dict)().items():
+            with open(os.path.join(extra, name), "wb") as f:
+                f.write(content)
         serving.write_warmup(
             os.path.join(extra, serving.WARMUP_FILE), metadata["model"], serving.warmup_requests(model, max_samples)
         )

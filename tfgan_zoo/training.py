@@ -15,10 +15,6 @@ benchmark trains a model exactly as the launcher would:
   mix two runs, so it is refused; a record that nothing was trained under
   (no backup, no `model.keras`) does not bind. A table run records its
   `label` column too.
-- `export_run(model, base_dir, dataset)`: the run's SavedModel
-  (`tfgan_zoo.export.export`), and a table model's transformer beside it
-  (`tfgan_zoo.models.tabular.launch.write_export_assets`), so that its
-  encoded rows decode to CSV.
 - `weights_digest(model)`: a digest of the generator's weights, to compare
   runs and workers.
 
@@ -215,19 +211,6 @@ def finished_epochs(workdir):
     """The epochs of the finished run in `workdir` (0 if none finished)."""
     saved = read_run(workdir) or {}
     return int((saved.get("finished") or {}).get("epochs", 0))
-
-
-def export_run(model, base_dir, dataset=None):
-    """Exports `model` to `base_dir/<version>/` (`tfgan_zoo.export.export`);
-    a table model's export also gets its transformer
-    (`assets.extra/table_transformer.json`, written atomically once the
-    version is in place). Returns the version directory."""
-    from tfgan_zoo import export as export_lib
-    from tfgan_zoo.models.tabular import launch as table_launch
-
-    path = export_lib.export(model, base_dir, dataset=dataset)
-    table_launch.write_export_assets(model, path)
-    return path
 
 
 def weights_digest(model):

@@ -23,11 +23,11 @@ launchers ask `takes_tables`, never the model's name.
   `plots/NN_<column>.png`: real against generated per column (histograms,
   or category frequencies), titled with the column's KS statistic or
   total variation distance (`tfgan_zoo.metrics.tabular.column_distances`).
-- `write_export_assets(model, path)` / `table_transformer(model)`: an
-  export of a table model serves encoded rows; its transformer (config
-  and fitted weights) is written beside it as
-  `assets.extra/table_transformer.json`, so `launchers.generate` decodes
-  the export's rows as the `.keras` model does.
+- `table_transformer(model)`: the transformer of a table model or of its
+  export, which serves encoded rows; `export` writes the transformer
+  (config and fitted weights, `TabularWGANGP.export_assets`) into the
+  version as `assets.extra/table_transformer.json`, so `launchers.generate`
+  decodes the export's rows as the `.keras` model does.
 - `check_output(path, is_table)`, `parse_condition(text)`,
   `condition_labels(...)`: what `launchers.generate` needs for CSV rows.
 
@@ -44,11 +44,11 @@ import numpy as np
 
 from tfgan_zoo import fileio
 from tfgan_zoo import registry
+from tfgan_zoo.models.tabular.tabular_wgan_gp import TABLE_ASSET
 from tfgan_zoo.models.tabular.tabular_wgan_gp import TabularWGANGP
 from tfgan_zoo.models.tabular.transformer import TableTransformer
 
 TABLE_KIND = "csv"
-TABLE_ASSET = "table_transformer.json"
 REPORT_ROWS = 10_000  # Rows sampled for the end-of-run CSV and plots.
 MAX_BARS = 20  # Categories shown in a categorical column's plot (the most frequent).
 _MISSING = "<missing>"
@@ -253,21 +253,6 @@ def plot_columns(directory, real, fake, schema):
 # Exports and CSV rows.
 
 
-def write_export_assets(model, path):
-    """Writes a table model's transformer into its export `path` (a version
-    directory); nothing for other models. Returns the file, or None."""
-    transformer = getattr(model, "transformer", None)
-    if not isinstance(transformer, TableTransformer):
-        return None
-    asset = os.path.join(path, "assets.extra", TABLE_ASSET)
-    content = {
-        "config": transformer.get_config(),
-        "weights": [np.asarray(w, np.float32).tolist() for w in transformer.get_weights()],
-    }
-    fileio.write_bytes(asset, json.dumps(content).encode())
-    return asset
-
-
 def table_transformer(model):
     """The `TableTransformer` of a table model, a Keras model or a loaded
     export (`tfgan_zoo.export.ExportedGenerator`); None for other models.
@@ -287,7 +272,7 @@ def table_transformer(model):
         raise FileNotFoundError(
             f"{model.path} is an export of the table model {metadata.get('model')!r} without its transformer "
             f"(assets.extra/{TABLE_ASSET}), so its encoded rows cannot be decoded; export it with "
-            f"`python -m launchers.train --export_only`, or pass its model.keras. Received: path={model.path!r}"
+            f"`python -m launchers.export` or `launchers.train --export_only`, or pass its model.keras. Received: path={model.path!r}"
         )
     with open(asset) as f:
         content = json.load(f)

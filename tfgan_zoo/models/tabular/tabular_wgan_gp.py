@@ -2,6 +2,8 @@
 CTGAN (Xu et al. 2019, "Modeling Tabular Data using Conditional GAN")
 added, each an hparam so that it can be switched off and measured."""
 
+import json
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -13,6 +15,9 @@ from tfgan_zoo.models.tabular import conditions as conditions_lib
 from tfgan_zoo.models.tabular import networks
 from tfgan_zoo.models.tabular.transformer import TableTransformer
 from tfgan_zoo.registry import register_model
+
+# The export's file of the fitted transformer (`export_assets`).
+TABLE_ASSET = "table_transformer.json"
 
 
 def example_transformer():
@@ -273,6 +278,17 @@ class TabularWGANGP(PenaltyCriticGAN):
             raise ValueError(f"The model has no conditional vector (condition_vector=False). Received: conditions={conditions!r}")
         (column, value), = conditions.items()
         return np.full(num_samples, self.transformer.condition_index(column, value), np.int32)
+
+    def export_assets(self):
+        """`{file name: bytes}` that `tfgan_zoo.export` writes into the
+        export's `assets.extra`: the fitted transformer (config and weights),
+        so that an export's encoded rows can be decoded
+        (`tfgan_zoo.models.tabular.launch.table_transformer`)."""
+        content = {
+            "config": self.transformer.get_config(),
+            "weights": [np.asarray(w, np.float32).tolist() for w in self.transformer.get_weights()],
+        }
+        return {TABLE_ASSET: json.dumps(content).encode()}
 
     def sample_rows(self, num_samples, conditions=None, seed=None, batch_size=1024):
         """`num_samples` generated rows as a DataFrame with the table's
