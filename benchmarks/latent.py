@@ -190,7 +190,7 @@ def main(argv=None):
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--batch_size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default="latent_results.json")
+    parser.add_argument("--output", default="benchmarks/results/latent_mnist.json")
     parser.add_argument("--figures", default="docs", help="'' for none")
     args = parser.parse_args(argv)
     keys = [k for k in args.models.split(",") if k]
