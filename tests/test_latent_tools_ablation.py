@@ -44,6 +44,26 @@ def test_ablated_copy_of_a_transposed_convolution(dcgan16):
     assert np.abs(dcgan16.generator.get_layer("deconv_1").get_weights()[0][:, :, 1]).sum() > 0
 
 
+@pytest.mark.parametrize("layer", ["deconv_1", "deconv_1_bn"])
+def test_ablated_copy_of_a_model_with_weight_averages_zeroes_them_too(layer):
+    # With ema_decay, generate() draws from the averages: ablating only the
+    # raw weights would change nothing the user sees.
+    from tfgan_zoo.models import stabilisers
+
+    model = tiny_model("dcgan", sample_shape=(16, 16, 1), ema_decay=0.5)
+    model.fit(np.zeros((16, 16, 16, 1), np.float32), batch_size=8, epochs=1, verbose=0)  # Averages != weights.
+    copy = ablation.ablated_copy(model, [1], layer=layer)
+    target = copy.generator.get_layer(layer)
+    averages = stabilisers.weight_averages(copy.generator)
+    index = {id(v): i for i, v in enumerate(copy.generator.trainable_variables)}
+    first = np.array(averages[index[id(target.trainable_variables[0])]])  # The kernel's or gamma's average.
+    zeroed = first[:, :, 1, :] if layer == "deconv_1" else first[1]
+    np.testing.assert_array_equal(zeroed, 0.0)
+    assert np.abs(first).sum() > 0  # The other filters keep theirs.
+    assert not np.allclose(copy.generate(4, seed=0), model.generate(4, seed=0))
+    assert np.abs(np.array(stabilisers.weight_averages(model.generator)[index[id(target.trainable_variables[0])]])).sum() > 0
+
+
 def test_ablation_errors_name_the_received_value(dcgan16):
     with pytest.raises(ValueError, match=r"Received: filters=\[4\]"):
         ablation.ablated_copy(dcgan16, [4], layer="deconv_1_bn")

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from tfgan_zoo.latent_tools import arithmetic
+from tfgan_zoo.models import stabilisers
 
 _WEIGHTED = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose)
 
@@ -133,7 +134,21 @@ def ablated_copy(model, filters, layer=None):
     if bad.size or filters.size == 0:
         raise ValueError(f"`filters` must be non-empty channel indices of {layer!r}, in [0, {channels}). "
                          f"Received: filters={filters.tolist()}")
-    weights = target.get_weights()
+    target.set_weights(_zero_filters(target, target.get_weights(), filters))
+    # A model that samples from its weights' average (`ema_decay`): the same there.
+    averages = stabilisers.weight_averages(copy.generator)
+    if averages:
+        index = {id(v): i for i, v in enumerate(copy.generator.trainable_variables)}
+        mine = [averages[index[id(v)]] for v in target.trainable_variables]
+        values = [np.array(a) for a in mine] + target.get_weights()[len(mine):]
+        for average, value in zip(mine, _zero_filters(target, values, filters)):
+            average.assign(value)
+    return copy
+
+
+def _zero_filters(target, weights, filters):
+    """`weights` of the layer `target` (in `get_weights` order) with the
+    channels `filters` zeroed."""
     if isinstance(target, keras.layers.BatchNormalization):
         # gamma and beta (the first two when both are on); the moving stats stay.
         for i in range(int(target.scale) + int(target.center)):
@@ -145,8 +160,7 @@ def ablated_copy(model, filters, layer=None):
         weights[0] = np.moveaxis(kernel, 0, axis)
         if len(weights) > 1:
             weights[1][filters] = 0.0
-    target.set_weights(weights)
-    return copy
+    return weights
 
 
 def ablation_figure(model, num_filters=8, layer=None, num_samples=8, seed=0, pool=256):

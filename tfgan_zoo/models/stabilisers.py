@@ -280,3 +280,9 @@ def _averages(generator):
         # Not an attribute Keras tracks: the generator tracks the weights.
         object.__setattr__(generator, _EMA_ATTRIBUTE, averages)
     return getattr(generator, _EMA_ATTRIBUTE)
+
+
+def weight_averages(generator):
+    """The averages of `generator`'s trainable variables (in their order)
+    when the model averages them (`ema_decay`), else `[]`."""
+    return list(getattr(generator, _EMA_ATTRIBUTE, []))
