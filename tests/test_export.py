@@ -170,6 +170,9 @@ def _expected_signatures(model):
     elif hasattr(model, "q_codes"):  # infogan: Q's codes.
         codes = {"categorical": ("DT_FLOAT", [-1, model.categorical_dim]), "continuous": ("DT_FLOAT", [-1, model.continuous_dim])}
         expected["encode"] = {"inputs": images, "outputs": codes}
+        # `continuous` has an unknown rank, so that `[]` asks for the seed's codes.
+        code_inputs = {"categorical": ("DT_INT32", [-1]), "continuous": ("DT_FLOAT", [])}
+        expected["sample_codes"] = {"inputs": {**sample, **code_inputs}, "outputs": outputs}
     return expected
 
 

@@ -369,3 +369,67 @@ def test_exported_encode_checks_its_images_in_graph(name, tmp_path):
         encode(images=tf.constant(x))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"images must be in \[-1.001, 1.001\]. Received: images with min 0 and max 255"):
         encode(images=tf.constant(np.linspace(0, 255, x.size, dtype=np.float32).reshape(x.shape)))
+
+
+def test_exported_sample_codes_puts_the_codes_in_and_checks_them_in_graph(tmp_path):
+    from tfgan_zoo import export as export_lib
+
+    model = tiny_model("infogan", compile=False)  # categorical 3, continuous 2
+    loaded = tf.saved_model.load(export_lib.export(model, str(tmp_path / "infogan"), max_samples=8))
+    sample_codes = loaded.signatures["sample_codes"]
+
+    def run(categorical=(), continuous=(), num_samples=2, seed=5):
+        return sample_codes(
+            num_samples=tf.constant(num_samples, tf.int32), seed=tf.constant(seed, tf.int64),
+            categorical=tf.constant(categorical, tf.int32), continuous=tf.constant(continuous, tf.float32),
+        )["images"].numpy()
+
+    continuous = [[0.5, -0.5], [1.5, 1.0]]
+    want = model.generate(categorical=[2, 0], continuous=continuous, seed=5)
+    np.testing.assert_allclose(run([2, 0], continuous), want, atol=1e-5)
+    # Empty codes: the seed's, as `sample` draws them; one block given, the other drawn.
+    drawn = loaded.signatures["sample"](num_samples=tf.constant(2), seed=tf.constant(5, tf.int64))["images"].numpy()
+    np.testing.assert_allclose(run(), drawn, atol=1e-5)
+    np.testing.assert_allclose(run(categorical=[1, 1]), model.generate(categorical=[1, 1], seed=5), atol=1e-5)
+    np.testing.assert_allclose(run(continuous=continuous), model.generate(continuous=continuous, seed=5), atol=1e-5)
+    assert not np.allclose(run([0, 0]), run([1, 1]))
+
+    errors = tf.errors.InvalidArgumentError
+    with pytest.raises(errors, match=r"categorical must be in \[0, 3\)\. Received: categorical out of range \[3 -1\]"):
+        run([3, -1])
+    with pytest.raises(errors, match=r"categorical must be empty .* Received: 3 codes for num_samples=2"):
+        run([0, 1, 2])
+    with pytest.raises(errors, match=r"continuous must be empty .* \[num_samples, 2\]\. Received: continuous of shape \[2 3\]"):
+        run(continuous=np.zeros((2, 3)))
+    with pytest.raises(errors, match=r"Received: continuous of shape \[3 2\] for num_samples=2"):
+        run(continuous=np.zeros((3, 2)))
+    with pytest.raises(errors, match=r"Received: continuous of shape \[4\]"):
+        run(continuous=np.zeros(4))
+    with pytest.raises(errors, match=r"continuous must be finite .* Received: continuous with 1 NaN/Inf"):
+        run(continuous=[[0.0, np.nan], [0.0, 0.0]])
+    with pytest.raises(errors, match=r"num_samples must be in \[1, 8\]"):
+        run(num_samples=9)
+
+
+def test_saved_model_cli_runs_sample_codes(tmp_path):
+    from helpers import SAVED_MODEL_CLI_CALL
+    from helpers import run_many
+
+    from tfgan_zoo import export as export_lib
+
+    model = tiny_model("infogan", compile=False)
+    path = export_lib.export(model, str(tmp_path / "infogan"))
+    run = ["run", "--dir", path, "--tag_set", "serve", "--signature_def", "sample_codes", "--input_exprs"]
+    cases = {
+        "codes": run + ["num_samples=2;seed=3;categorical=[2,0];continuous=[[0.5,-1.0],[0.0,2.0]]", "--outdir", str(tmp_path / "codes")],
+        "drawn": run + ["num_samples=2;seed=3;categorical=[];continuous=[]", "--outdir", str(tmp_path / "drawn")],
+        "bad": run + ["num_samples=2;seed=3;categorical=[0,5];continuous=[]", "--outdir", str(tmp_path / "bad")],
+    }
+    results = run_many(SAVED_MODEL_CLI_CALL, cases)
+    for key in ("codes", "drawn"):
+        assert results[key].returncode == 0, results[key].stderr[-2000:]
+    want = model.generate(categorical=[2, 0], continuous=[[0.5, -1.0], [0.0, 2.0]], seed=3)
+    np.testing.assert_allclose(np.load(tmp_path / "codes" / "images.npy"), want, atol=1e-5)
+    np.testing.assert_allclose(np.load(tmp_path / "drawn" / "images.npy"), model.generate(2, seed=3), atol=1e-5)
+    assert results["bad"].returncode != 0
+    assert "categorical must be in [0, 3). Received: categorical out of range [5]" in results["bad"].stderr

@@ -25,7 +25,10 @@ signature, as `PredictionLog` records) that TF Serving replays on load.
 Models with an encoder (`model.encoder`: BiGAN/ALI, adversarial
 autoencoders) also get `encode` (`images` -> `z`) and `reconstruct`
 (`images` -> `images`, `images_uint8`); InfoGAN gets `encode` as Q's codes
-(`images` -> `categorical`, `continuous`). `export(..., signatures=...)`
+(`images` -> `categorical`, `continuous`) and `sample_codes`: `sample`
+with chosen codes (`categorical` int32 `[num_samples]`, `continuous`
+float32 `[num_samples, continuous_dim]`; either empty for the seed's
+codes). `export(..., signatures=...)`
 adds more (the `inpaint` search of `tfgan_zoo.latent_tools.serving`).
 
 The version is written to a temporary directory (ignored by TF Serving,
@@ -143,6 +146,14 @@ def _build_archive(model, max_samples):
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec, labels_spec])
         archive.add_endpoint("sample", sample, input_signature=[count_spec, seed_spec, labels_spec])
     _add_encoder_endpoints(archive, model, run_generator, labels_spec)
+    if hasattr(model, "serving_latent"):  # InfoGAN: `sample` with chosen codes.
+
+        def sample_codes(num_samples, seed, categorical, continuous):
+            num_samples = checks.checked(checks.sample_count(num_samples, max_samples), num_samples)
+            return run_generator(model.serving_latent(num_samples, seed, categorical, continuous), None)
+
+        code_specs = [tf.TensorSpec([None], tf.int32, name="categorical"), tf.TensorSpec(None, tf.float32, name="continuous")]
+        archive.add_endpoint("sample_codes", sample_codes, input_signature=[count_spec, seed_spec, *code_specs])
     return archive
 
 
@@ -153,6 +164,8 @@ def signature_names(model):
         names += ["encode", "reconstruct"]
     elif hasattr(model, "q_codes"):  # InfoGAN: Q's codes of real images.
         names += ["encode"]
+    if hasattr(model, "serving_latent"):
+        names += ["sample_codes"]
     return names
 
 

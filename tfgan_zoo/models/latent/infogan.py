@@ -7,6 +7,7 @@ import tensorflow_probability as tfp
 
 from tfgan_zoo import priors
 from tfgan_zoo import sampling
+from tfgan_zoo import serving_checks as checks
 from tfgan_zoo.models.latent.base import LatentGAN
 from tfgan_zoo.networks import encoders
 from tfgan_zoo.registry import register_model
@@ -195,6 +196,47 @@ class InfoGAN(LatentGAN):
         if continuous is not None:
             codes = tf.cast(continuous, z.dtype)
         return tf.concat([noise, one_hot, codes], -1)
+
+    def serving_latent(self, num_samples, seed, categorical, continuous):
+        """The `sample_codes` signature's `z` (TF ops, checked in the graph):
+        drawn from `seed` as `sample` draws it, with the codes put in.
+
+        Args:
+            num_samples: int32 scalar, already checked.
+            seed: int64 scalar.
+            categorical: int32 `[num_samples]` in `[0, categorical_dim)`, or
+                empty to keep the drawn codes.
+            continuous: float32 `[num_samples, continuous_dim]`, finite, or
+                empty (any shape of size 0) to keep the drawn codes.
+        """
+        k, c = self.categorical_dim, self.continuous_dim
+        n_cat, shape = tf.size(categorical), tf.shape(continuous)
+        empty = tf.equal(tf.size(continuous), 0)
+        categorical, continuous = checks.checked(
+            checks.labels_in_range(categorical, k, "categorical")
+            + checks.require(
+                tf.logical_or(tf.equal(n_cat, 0), tf.equal(n_cat, num_samples)),
+                "categorical must be empty (drawn codes) or have num_samples entries. "
+                "Received: {} codes for num_samples={}",
+                n_cat,
+                num_samples,
+            )
+            + checks.require(
+                tf.logical_or(empty, tf.reduce_all(tf.equal(tf.concat([shape, [-1, -1, -1]], 0)[:3], [num_samples, c, -1]))),
+                f"continuous must be empty (drawn codes) or of shape [num_samples, {c}]. "
+                "Received: continuous of shape {} for num_samples={}",
+                shape,
+                num_samples,
+            )
+            + checks.finite(tf.reshape(continuous, [-1]), "continuous"),  # Any rank: flat indices.
+            categorical,
+            continuous,
+        )
+        z, _ = sampling.generator_inputs(self.prior, None, num_samples, seed)
+        _, one_hot, drawn = self.split_latent(z)
+        categorical = tf.cond(n_cat > 0, lambda: categorical, lambda: tf.argmax(one_hot, -1, output_type=tf.int32))
+        continuous = tf.cond(empty, lambda: drawn, lambda: tf.reshape(continuous, [-1, c]))
+        return self.put_codes(z, categorical, continuous)
 
     def generate(self, num_samples=None, z=None, labels=None, seed=None, batch_size=256, categorical=None, continuous=None):
         """`GAN.generate`, with codes to fix.
