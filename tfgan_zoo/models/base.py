@@ -70,6 +70,8 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         ema_decay: β of the generator weight average that inference uses (0: off).
         feature_matching: weight of feature matching in the generator loss (0: off).
         feature_layer: the discriminator layer it matches (None: the last hidden).
+        historical_averaging: λ of the penalty λ||θ − mean of past θ||² on both players (0: off).
+        diff_augment: DiffAugment of D's training inputs, e.g. `"color,translation,cutout"` (None: off).
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -117,13 +119,9 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         label_smoothing=0.0,
         prior="normal",
         seed=None,
-        instance_noise=0.0,
-        instance_noise_anneal_steps=0,
-        r1_weight=0.0,
-        spectral_norm=False,
-        ema_decay=0.0,
-        feature_matching=0.0,
-        feature_layer=None,
+        # The stabilisers (`tfgan_zoo.models.stabilisers`).
+        instance_noise=0.0, instance_noise_anneal_steps=0, r1_weight=0.0, spectral_norm=False, ema_decay=0.0,
+        feature_matching=0.0, feature_layer=None, historical_averaging=0.0, diff_augment=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -145,7 +143,7 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         )
         self._stabilisers = stabilisers_lib.Stabilisers(
             self, instance_noise, instance_noise_anneal_steps, r1_weight, spectral_norm, ema_decay,
-            feature_matching, feature_layer,
+            feature_matching, feature_layer, historical_averaging, diff_augment,
         )
         self._trackers = {n: keras.metrics.Mean(name=n) for n in self.logged + self._stabilisers.logged}
         self.g_optimizer = None
@@ -254,9 +252,9 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
 
     def discriminate(self, samples, labels=None, training=False):
         """The discriminator's logits on `samples` (and `labels`); training
-        calls add the instance noise, if set."""
+        calls add DiffAugment and the instance noise, if set."""
         if training:
-            samples = self._stabilisers.noisy(self, samples)
+            samples = self._stabilisers.discriminator_inputs(self, samples)
         if self.conditional:
             return self.discriminator([samples, labels], training=training)
         return self.discriminator(samples, training=training)

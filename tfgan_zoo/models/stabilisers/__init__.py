@@ -33,15 +33,27 @@ own. They combine freely, and with one-sided `label_smoothing`.
   discriminator layer `feature_layer` (default: the input of its output
   layer, i.e. the last hidden features), on the real minibatch and a fresh
   fake batch; logged as `feature_matching` (before weighting).
+- `historical_averaging=λ` (Salimans et al. 2016): each player's loss
+  gains `λ · ||θ − θ̄||²`, `θ` its network's trainable weights and `θ̄`
+  their mean over every step so far, the current and the initial weights
+  included (`averages.HistoricalAverages`; model state that `.keras` files and
+  checkpoints keep); logged as `d_historical` and `g_historical` (before
+  weighting).
+- `diff_augment="color,translation,cutout"` (Zhao et al. 2020): every
+  training call of `discriminate` first passes the images through these
+  differentiable augmentations (`augment`), so the generator learns
+  through them; images only.
 
 Under a `tf.distribute` strategy, instance noise is drawn for the global
-batch and sliced (`replicas.replica_slice`), and feature matching's means
+batch and sliced (`replicas.replica_slice`), as are DiffAugment's draws,
+and feature matching's means
 are over the global batch (an all-reduce), so N replicas train like one;
 R1 and the averages are per example and per weight.
 
 Options act through the base's `discriminate`, `train_step` and
 `generate_batch`; on a variant that overrides the one an option needs,
-the option is refused at construction, as are contradictory settings.
+the option is refused at construction, as are contradictory settings
+(`combinations`).
 """
 
 import keras
@@ -49,15 +61,12 @@ import tensorflow as tf
 
 from tfgan_zoo import checks
 from tfgan_zoo import regularizers
-
-# The base's methods each option acts through.
-_NEEDS = {
-    "instance_noise": ("discriminate",),
-    "r1_weight": ("discriminate", "train_step"),
-    "feature_matching": ("discriminate", "train_step"),
-    "ema_decay": ("generate_batch",),
-}
-_EMA_ATTRIBUTE = "_tfgan_zoo_ema"
+from tfgan_zoo.models.stabilisers import augment as augment_lib
+from tfgan_zoo.models.stabilisers import averages as averages_lib
+from tfgan_zoo.models.stabilisers import combinations
+from tfgan_zoo.models.stabilisers import features as features_lib
+from tfgan_zoo.models.stabilisers.averages import weight_averages
+from tfgan_zoo.models.stabilisers.features import feature_matching_loss
 
 
 class Stabilisers:
@@ -74,34 +83,50 @@ class Stabilisers:
         feature_matching: weight of the feature-matching term (0: off).
         feature_layer: the discriminator layer whose output is matched
             (None: the last hidden features).
+        historical_averaging: λ of the historical-averaging penalty (0: off).
+        diff_augment: the DiffAugment policy, e.g. `"color,cutout"` (None: off).
     """
 
     def __init__(self, model, instance_noise=0.0, instance_noise_anneal_steps=0, r1_weight=0.0,
-                 spectral_norm=False, ema_decay=0.0, feature_matching=0.0, feature_layer=None):
+                 spectral_norm=False, ema_decay=0.0, feature_matching=0.0, feature_layer=None,
+                 historical_averaging=0.0, diff_augment=None):
         self.instance_noise = checks.non_negative(instance_noise, "instance_noise")
         self.anneal_steps = checks.integer(instance_noise_anneal_steps, "instance_noise_anneal_steps", minimum=0)
         self.r1_weight = checks.non_negative(r1_weight, "r1_weight")
         self.ema_decay = checks.fraction(ema_decay, "ema_decay")
         self.feature_matching = checks.non_negative(feature_matching, "feature_matching")
+        self.historical_averaging = checks.non_negative(historical_averaging, "historical_averaging")
         if feature_layer is not None:
             checks.string(feature_layer, "feature_layer")
-        _check_combinations(model, {
+        self.diff_augment = augment_lib.parse_policy(diff_augment)
+        augment_lib.check_images(self.diff_augment, model.sample_shape)
+        combinations.check_combinations(model, {
             "instance_noise": instance_noise, "instance_noise_anneal_steps": instance_noise_anneal_steps,
             "r1_weight": r1_weight, "ema_decay": ema_decay, "feature_matching": feature_matching,
-            "feature_layer": feature_layer,
+            "feature_layer": feature_layer, "historical_averaging": historical_averaging,
+            "diff_augment": diff_augment,
         })
         if spectral_norm:
-            _check_spectral_norm(model.discriminator)
-        self._features = _feature_model(model.discriminator, feature_layer) if self.feature_matching else None
-        self._averages = _averages(model.generator) if self.ema_decay else None
+            combinations.check_spectral_norm(model.discriminator)
+        self._features = features_lib.feature_model(model.discriminator, feature_layer) if self.feature_matching else None
+        self._averages = averages_lib.generator_averages(model.generator) if self.ema_decay else None
+        self._history = {
+            "d": averages_lib.HistoricalAverages(model, model.discriminator, "d"),
+            "g": averages_lib.HistoricalAverages(model, model.generator, "g"),
+        } if self.historical_averaging else None
 
     @property
     def logged(self):
         """The names of the values these options log."""
-        return ("r1_penalty",) * bool(self.r1_weight) + ("feature_matching",) * bool(self.feature_matching)
+        return (("r1_penalty",) * bool(self.r1_weight) + ("feature_matching",) * bool(self.feature_matching)
+                + ("d_historical", "g_historical") * bool(self.historical_averaging))
 
     # ------------------------------------------------------------------
-    # Instance noise.
+    # The discriminator's training inputs: DiffAugment, instance noise.
+
+    def discriminator_inputs(self, model, samples):
+        """`samples` augmented (`diff_augment`), then with instance noise."""
+        return self.noisy(model, augment_lib.augment(model, samples, self.diff_augment))
 
     def noise_sigma(self, model):
         """σ_t at the discriminator optimizer's current iteration (a float32 scalar)."""
@@ -124,16 +149,18 @@ class Stabilisers:
     # Loss terms.
 
     def discriminator_loss(self, model, real, labels, loss_and_logs):
-        """The discriminator's `(per_example, logs)` with the R1 term added."""
-        loss, logs = loss_and_logs
+        """The discriminator's `(per_example, logs)` with the R1 and
+        historical-averaging terms added."""
+        loss, logs = self._historical("d", loss_and_logs)
         if not self.r1_weight:
             return loss, logs
         r1 = regularizers.r1_penalty(lambda x: model.discriminate(x, labels, training=True), real)
         return tf.cast(loss, tf.float32) + 0.5 * self.r1_weight * r1, {**logs, "r1_penalty": tf.reduce_mean(r1)}
 
     def generator_loss(self, model, real, labels, loss_and_logs):
-        """The generator's `(per_example, logs)` with the feature-matching term added."""
-        loss, logs = loss_and_logs
+        """The generator's `(per_example, logs)` with the feature-matching
+        and historical-averaging terms added."""
+        loss, logs = self._historical("g", loss_and_logs)
         if not self.feature_matching:
             return loss, logs
         fake = model.generate_batch(model.sample_latent(tf.shape(real)[0]), labels, training=True)
@@ -145,13 +172,21 @@ class Stabilisers:
         loss = tf.cast(loss, tf.float32) + self.feature_matching * matched
         return loss, {**logs, "feature_matching": matched}
 
+    def _historical(self, player, loss_and_logs):
+        loss, logs = loss_and_logs
+        if self._history is None:
+            return loss, logs
+        penalty = self._history[player].penalty()
+        # A batch term on every example, like feature matching's.
+        return tf.cast(loss, tf.float32) + self.historical_averaging * penalty, {**logs, f"{player}_historical": penalty}
+
     def features(self, model, samples, labels):
         """The matched discriminator features of `samples`, `[batch, ...]`."""
         inputs = [samples, labels] if model.conditional else samples
         return self._features(inputs, training=True)
 
     # ------------------------------------------------------------------
-    # Generator weight average.
+    # Weight averages.
 
     def run_generator(self, generator, inputs, training):
         """The generator on `inputs`: raw weights in training, the averages
@@ -165,7 +200,7 @@ class Stabilisers:
         return outputs
 
     def after_update(self, model, optimizer):
-        """Moves the averages towards the generator's weights after a generator update."""
+        """Moves the generator's averages towards its weights after a generator update."""
         if self._averages is None or optimizer is not model.g_optimizer:
             return
         beta = self.ema_decay
@@ -173,116 +208,4 @@ class Stabilisers:
             average.assign(beta * average + (1.0 - beta) * weight)
 
 
-def feature_matching_loss(real_features, fake_features):
-    """`||mean real − mean fake||²` over the global batch (all replicas).
-
-    Example:
-
-    >>> float(feature_matching_loss(tf.constant([[1.0, 2.0], [3.0, 2.0]]), tf.zeros((2, 2))))
-    8.0
-    """
-    real = tf.reshape(tf.cast(real_features, tf.float32), [tf.shape(real_features)[0], -1])
-    fake = tf.reshape(tf.cast(fake_features, tf.float32), [tf.shape(fake_features)[0], -1])
-    count = _global_sum(tf.cast(tf.shape(real)[0], tf.float32))
-    difference = _global_sum(tf.reduce_sum(real, 0) - tf.reduce_sum(fake, 0)) / count
-    return tf.reduce_sum(tf.square(difference))
-
-
-def _global_sum(value):
-    # The all-reduce is differentiable: the gradient of a sum over replicas
-    # is the sum of the replicas' gradients.
-    ctx = tf.distribute.get_replica_context()
-    if ctx is None or ctx.num_replicas_in_sync == 1:
-        return value
-    return ctx.all_reduce(tf.distribute.ReduceOp.SUM, value)
-
-
-def _check_combinations(model, values):
-    from tfgan_zoo.models.base import GAN
-
-    for option, methods in _NEEDS.items():
-        overridden = [m for m in methods if getattr(type(model), m) is not getattr(GAN, m)]
-        if values[option] and overridden:
-            raise ValueError(
-                f"`{option}` acts in GAN.{overridden[0]}, which {type(model).__name__} overrides, so it "
-                f"does not apply to this model. Received: {option}={values[option]!r}"
-            )
-    if values["instance_noise_anneal_steps"] and not values["instance_noise"]:
-        raise ValueError(
-            "`instance_noise_anneal_steps` anneals the instance noise; set `instance_noise` > 0 with it. "
-            f"Received: instance_noise_anneal_steps={values['instance_noise_anneal_steps']!r}, "
-            f"instance_noise={values['instance_noise']!r}"
-        )
-    if values["feature_layer"] is not None and not values["feature_matching"]:
-        raise ValueError(
-            "`feature_layer` chooses the layer of feature matching; set `feature_matching` > 0 with it. "
-            f"Received: feature_layer={values['feature_layer']!r}, feature_matching={values['feature_matching']!r}"
-        )
-    gp_weight = model.hparams.get("gp_weight", 0.0)
-    if values["r1_weight"] and gp_weight:
-        raise ValueError(
-            "R1 pulls the discriminator's gradient norm to 0 on real data while the gradient penalty "
-            "pulls it to 1; use one of them (gp_weight=0 or r1_weight=0). "
-            f"Received: r1_weight={values['r1_weight']!r}, gp_weight={gp_weight!r}"
-        )
-
-
-def _check_spectral_norm(discriminator):
-    if not any(isinstance(layer, keras.layers.SpectralNormalization) for layer in _all_layers(discriminator)):
-        raise ValueError(
-            "spectral_norm=True: the default networks wrap their discriminator layers in "
-            "keras.layers.SpectralNormalization; this discriminator has no such layer (wrap the layers of "
-            f"your own). Received: discriminator={discriminator.name!r} with layers "
-            f"{[type(layer).__name__ for layer in discriminator.layers]}"
-        )
-
-
-def _all_layers(model):
-    """The layers of `model`, those of nested models included."""
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from _all_layers(layer)
-
-
-def _feature_model(discriminator, layer_name):
-    """A model from the discriminator's inputs to the matched features (sharing its layers)."""
-    inputs = discriminator.inputs[0] if len(discriminator.inputs) == 1 else discriminator.inputs
-    if layer_name is None:
-        features = discriminator.layers[-1].input
-        if isinstance(features, (list, tuple)) or any(features is t for t in discriminator.inputs):
-            raise ValueError(
-                "feature_matching needs a hidden layer before the discriminator's output layer; name one "
-                f"with `feature_layer`. Received: discriminator={discriminator.name!r} with output layer "
-                f"{discriminator.layers[-1].name!r}"
-            )
-    else:
-        names = [layer.name for layer in discriminator.layers]
-        if layer_name not in names:
-            raise ValueError(
-                f"The discriminator has no layer {layer_name!r}. Valid: {names}. Received: feature_layer={layer_name!r}"
-            )
-        features = discriminator.get_layer(layer_name).output
-    return keras.Model(inputs, features, name=f"{discriminator.name}_features")
-
-
-def _averages(generator):
-    """The generator's weight averages, created once per generator as its
-    own non-trainable weights (initialised to the current weights)."""
-    if not hasattr(generator, _EMA_ATTRIBUTE):
-        averages = []
-        for i, weight in enumerate(generator.trainable_variables):
-            average = generator.add_weight(
-                shape=weight.shape, dtype=weight.dtype, initializer="zeros", trainable=False, name=f"ema_{i}"
-            )
-            average.assign(weight)
-            averages.append(average)
-        # Not an attribute Keras tracks: the generator tracks the weights.
-        object.__setattr__(generator, _EMA_ATTRIBUTE, averages)
-    return getattr(generator, _EMA_ATTRIBUTE)
-
-
-def weight_averages(generator):
-    """The averages of `generator`'s trainable variables (in their order)
-    when the model averages them (`ema_decay`), else `[]`."""
-    return list(getattr(generator, _EMA_ATTRIBUTE, []))
+__all__ = ["Stabilisers", "feature_matching_loss", "weight_averages"]
