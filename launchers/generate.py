@@ -14,9 +14,13 @@ A table model (`tabular_wgan_gp`, or its export written by
 `launchers.train`) writes `--num_samples` rows as CSV, with the table's
 columns: `--output` must end in `.csv` (and only a table model writes
 CSV). `--condition=column=value` conditions every row; by default the
-conditions are drawn as the table's frequencies. The `.keras` file and
-its export give the same rows for a seed (the rows of
-`model.sample_rows(num_samples, seed=seed)`).
+conditions are drawn as the table's frequencies. An export's rows come
+straight from its `sample` signature (one output per column); the
+`.keras` file gives the same rows for a seed
+(`model.sample_rows(num_samples, seed=seed)`), both drawn in requests of
+at most the export's `max_samples` (each request its own seed,
+`tfgan_zoo.models.tabular.launch.table_rows`), so the two agree whenever
+the export has the default `max_samples` (1024).
 
 Any `--num_samples` works with an export: above the export's
 `max_samples` (from its metadata) the noise is drawn from `--seed` as for
@@ -60,16 +64,6 @@ def generate_grid(model, num_samples, seed, labels=None):
     return cli.generate_batched(model, num_samples, seed, row_labels), rows
 
 
-def generate_rows(model, transformer, num_rows, seed, conditions=None):
-    """`num_rows` table rows (a DataFrame) of a table model or its export
-    (decoded by `transformer`): `model.sample_rows(num_rows, conditions, seed)`'s rows."""
-    from tfgan_zoo.models.tabular import launch as table_launch
-
-    labels = table_launch.condition_labels(model, transformer, num_rows, conditions, seed)
-    encoded = cli.generate_batched(model, num_rows, seed, labels)
-    return transformer.inverse_transform(encoded, seed=seed)
-
-
 def check_flags():
     """Refuses bad flag values before any work; a ValueError names the flag."""
     cli.check_positive("num_samples")
@@ -86,7 +80,7 @@ def write_rows(model, transformer, conditions):
     if FLAGS.labels:
         cli.exit_with(f"--labels={','.join(FLAGS.labels)}: a table model takes --condition=column=value, not labels.")
     with cli.flag_errors("condition" if conditions else "num_samples"):
-        rows = generate_rows(model, transformer, FLAGS.num_samples, FLAGS.seed, conditions)
+        rows = table_launch.table_rows(model, transformer, FLAGS.num_samples, conditions, FLAGS.seed)
     with cli.flag_errors("output"):
         table_launch.write_csv(FLAGS.output, rows)
     print(f"wrote {FLAGS.output}: {len(rows)} rows, columns {list(rows.columns)}")

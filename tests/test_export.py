@@ -76,12 +76,20 @@ def _serve(loaded, model, z, labels=None):
     return {k: v.numpy() for k, v in loaded.signatures["serving_default"](**inputs).items()}
 
 
+def _is_table(model):
+    """A table model: its `sample` serves rows, one output per column
+    (its rows and conditions: tests/test_tabular_export.py)."""
+    return hasattr(model, "sample_endpoint")
+
+
 def _sample(loaded, model, num_samples, seed, labels=None):
     inputs = {
         "num_samples": tf.constant(num_samples, tf.int32),
         "seed": tf.constant(seed, tf.int64),
     }
-    if model.conditional:
+    if _is_table(model):
+        inputs.update(condition_column=tf.constant(""), condition_value=tf.constant(""))
+    elif model.conditional:
         inputs["labels"] = tf.constant([] if labels is None else labels, tf.int32)
     return {k: v.numpy() for k, v in loaded.signatures["sample"](**inputs).items()}
 
@@ -114,8 +122,10 @@ def cli_runs(exported, tmp_path_factory):
         if serve_labels:
             serve_exprs += f";labels={_literal(serve_labels)}"
         sample_exprs = "num_samples=4;seed=7"
-        sample_labels = [1, 0, model.num_classes - 1, 1] if model.conditional else None
-        if sample_labels:
+        sample_labels = [1, 0, model.num_classes - 1, 1] if model.conditional and not _is_table(model) else None
+        if _is_table(model):
+            sample_exprs += ";condition_column='';condition_value=''"
+        elif sample_labels:
             sample_exprs += f";labels={_literal(sample_labels)}"
         run = ["run", "--dir", path, "--tag_set", "serve"]
         jobs[f"{name}/show"] = ["show", "--dir", path, "--all"]
@@ -162,6 +172,14 @@ def _expected_signatures(model):
         "serving_default": {"inputs": serve, "outputs": outputs},
         "sample": {"inputs": sample, "outputs": outputs},
     }
+    if _is_table(model):  # One output per column.
+        condition = {"condition_column": ("DT_STRING", []), "condition_value": ("DT_STRING", [])}
+        columns = {
+            key: ("DT_STRING" if column["kind"] == "categorical" else "DT_FLOAT", [-1])
+            for column, key in zip(model.transformer.columns, model.export_metadata()["sample_outputs"])
+        }
+        count_seed = {k: sample[k] for k in ("num_samples", "seed")}
+        expected["sample"] = {"inputs": {**count_seed, **condition}, "outputs": columns}
     images = {"images": ("DT_FLOAT", shape)}
     if getattr(model, "encoder", None) is not None:  # bigan, ali, aae.
         encode_inputs = {**images, **({"labels": ("DT_INT32", [-1])} if model.conditional else {})}
@@ -316,6 +334,16 @@ def test_saved_model_cli_run_sample(name, exported, cli_runs):
     run = cli_runs(name)
     proc = run["procs"]["sample"]
     assert proc.returncode == 0, proc.stderr[-3000:]
+    if _is_table(model):
+        rows = model.sample_rows(4, seed=7)
+        for key, column in model.export_metadata()["sample_outputs"].items():
+            got = np.load(run["out"] / "sample" / f"{key}.npy", allow_pickle=True)
+            want = rows[column].to_numpy()
+            if got.dtype == object:
+                assert [v.decode() for v in got] == want.tolist(), column
+            else:
+                np.testing.assert_allclose(got, want.astype(np.float32), atol=1e-5, err_msg=column)
+        return
     images = np.load(run["out"] / "sample" / "images.npy")
     as_uint8 = np.load(run["out"] / "sample" / "images_uint8.npy")
     assert images.shape == (4, *model.sample_shape) and images.dtype == np.float32
@@ -346,6 +374,8 @@ def test_exported_generator_matches_keras(name, exported):
         # The labels matter: other labels, other images.
         other = (labels + 1) % model.num_classes
         assert not np.allclose(_serve(loaded, model, z, other)["images"], out["images"])
+    if _is_table(model):
+        return
 
     # sample(seed=s) == model.generate(seed=s): same seed, same z (and labels).
     labels6 = _labels(model, 6, seed=4)
@@ -398,6 +428,9 @@ def test_bad_requests_are_invalid_argument(name, exported):
             ("serve label -1", "labels", lambda: _serve(loaded, model, z(3), [0, -1, 1])),
             ("serve label num_classes", "labels", lambda: _serve(loaded, model, z(3), [0, k, 1])),
             ("serve labels count != z batch", "", lambda: _serve(loaded, model, z(3), [0, 1])),
+        ]
+    if model.conditional and not _is_table(model):
+        cases += [
             ("sample label -1", "labels", lambda: _sample(loaded, model, 2, 1, [-1, 0])),
             ("sample label num_classes", "labels", lambda: _sample(loaded, model, 2, 1, [0, k])),
             ("sample fewer labels", "labels", lambda: _sample(loaded, model, 4, 1, [0, 1, 2])),
@@ -562,6 +595,8 @@ def test_tensorflow_model_server_serves_both_signatures(name, exported, tmp_path
         np.testing.assert_allclose(
             images, model.generate(z=z, labels=inputs.get("labels")), atol=1e-5
         )
+        if _is_table(model):
+            return
 
         inputs = {"num_samples": 4, "seed": 7}
         if model.conditional:

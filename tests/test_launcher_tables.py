@@ -128,11 +128,11 @@ def test_model_keras_samples_rows_of_the_table(run):
     assert model.transformer.label == "Salary" and model.pac == 2 and model.latent_dim == 8
 
 
-def test_export_sample_signature_answers_as_the_keras_model(run):
+def test_export_answers_as_the_keras_model(run):
     model = keras.saving.load_model(run["keras"])
     exported = export_lib.load(run["export_base"])  # Its highest version.
     labels = np.array([0, 1, 2, 3, 4], np.int32)
-    served = exported.generate(labels=labels, seed=7)  # A seeded request: the `sample` signature.
+    served = exported.generate(labels=labels, seed=7)  # Encoded rows: z from the seed, to `serving_default`.
     assert served.shape == (5, model.transformer.output_dim)
     np.testing.assert_allclose(served, model.generate(labels=labels, seed=7), rtol=1e-5, atol=1e-5)
     transformer = table_launch.table_transformer(exported)

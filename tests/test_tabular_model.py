@@ -37,9 +37,26 @@ def test_training_by_sampling_frequencies_and_matching_rows():
     np.testing.assert_array_equal(codes[rows, column], slot)
 
 
-def test_original_draws_follow_the_frequencies():
-    conds = conditions.original_draws([np.array([0.9, 0.1]), np.array([0.5, 0.5])], 40_000, np.random.default_rng(0))
-    np.testing.assert_allclose(np.bincount(conds, minlength=4) / len(conds), [0.45, 0.05, 0.25, 0.25], atol=0.01)
+def test_drawn_conditions_follow_the_frequencies():
+    from tfgan_zoo.models.tabular import serving
+    from tfgan_zoo.models.tabular.transformer import TableTransformer
+
+    columns = [
+        {"name": "a", "kind": "categorical", "dtype": "object", "categories": ["p", "q"], "missing": False},
+        {"name": "v", "kind": "continuous", "dtype": "float64", "modes": 1, "missing": False},
+        {"name": "b", "kind": "categorical", "dtype": "object", "categories": ["r", "s", "t"], "missing": False},
+    ]
+    transformer = TableTransformer(columns)
+    transformer.params[0]["counts"].assign([90.0, 10.0])
+    transformer.params[2]["counts"].assign([50.0, 50.0, 0.0])
+    conds = serving.drawn_conditions(transformer, 40_000, tf.constant([1, 2])).numpy()
+    # A column uniformly (1/2), then a slot by its count; a zero count never.
+    freq = np.bincount(conds, minlength=5) / len(conds)
+    np.testing.assert_allclose(freq, [0.45, 0.05, 0.25, 0.25, 0.0], atol=0.01)
+    assert freq[4] == 0
+    again, other = (serving.drawn_conditions(transformer, 50, tf.constant(s)).numpy() for s in ([5, 6], [5, 7]))
+    np.testing.assert_array_equal(serving.drawn_conditions(transformer, 50, tf.constant([5, 6])).numpy(), again)
+    assert not np.array_equal(again, other)
 
 
 @pytest.fixture(scope="module")

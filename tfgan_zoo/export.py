@@ -31,6 +31,14 @@ float32 `[num_samples, continuous_dim]`; either empty for the seed's
 codes). `export(..., signatures=...)`
 adds more (the `inpaint` search of `tfgan_zoo.latent_tools.serving`).
 
+A model can serve its own `sample` (`model.sample_endpoint(max_samples)`
+-> `(fn, input_signature)`) and add metadata (`model.export_metadata()`)
+and files (`model.export_assets()`, into `assets.extra`): a table model
+(`tabular_wgan_gp`) answers `sample` with one named output per column
+(`TabularWGANGP.sample_endpoint`; `metadata["sample_outputs"]` maps the
+output keys to the column names), and `ExportedGenerator.generate(seed=)`
+then draws `z` on the client and sends it to `serving_default`.
+
 The version is written to a temporary directory (ignored by TF Serving,
 which loads integer directories only) and renamed into place, so a server
 never sees a half-written version.
@@ -55,6 +63,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import fileio
+from tfgan_zoo import priors
 from tfgan_zoo import sampling
 from tfgan_zoo import serving
 from tfgan_zoo import serving_checks as checks
@@ -118,7 +127,7 @@ def _build_archive(model, max_samples):
             return run_generator(z, None)
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec])
-        archive.add_endpoint("sample", sample, input_signature=[count_spec, seed_spec])
+        _add_sample(archive, model, max_samples, sample, [count_spec, seed_spec])
     else:
 
         def serve(z, labels):
@@ -144,7 +153,7 @@ def _build_archive(model, max_samples):
             return run_generator(z, labels)
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec, labels_spec])
-        archive.add_endpoint("sample", sample, input_signature=[count_spec, seed_spec, labels_spec])
+        _add_sample(archive, model, max_samples, sample, [count_spec, seed_spec, labels_spec])
     _add_encoder_endpoints(archive, model, run_generator, labels_spec)
     if hasattr(model, "serving_latent"):  # InfoGAN: `sample` with chosen codes.
 
@@ -155,6 +164,14 @@ def _build_archive(model, max_samples):
         code_specs = [tf.TensorSpec([None], tf.int32, name="categorical"), tf.TensorSpec(None, tf.float32, name="continuous")]
         archive.add_endpoint("sample_codes", sample_codes, input_signature=[count_spec, seed_spec, *code_specs])
     return archive
+
+
+def _add_sample(archive, model, max_samples, sample, input_signature):
+    """The `sample` endpoint: `sample`, or the model's own
+    (`model.sample_endpoint(max_samples)`: a table model's rows)."""
+    if hasattr(model, "sample_endpoint"):
+        sample, input_signature = model.sample_endpoint(max_samples)
+    archive.add_endpoint("sample", sample, input_signature=input_signature)
 
 
 def signature_names(model):
@@ -284,6 +301,7 @@ def export(
         "signatures": signature_names(model) + sorted(signatures),
         "package_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **getattr(model, "export_metadata", dict)(),
     }
     archive = _build_archive(model, int(max_samples))
     if signatures:  # They may use the discriminator too (inpaint's perceptual loss).
@@ -342,6 +360,15 @@ class ExportedGenerator:
     def conditional(self):
         return self.num_classes is not None
 
+    @property
+    def prior(self):
+        """The latent prior, from the recorded `prior` hparam."""
+        return priors.latent_prior(self.metadata["hparams"].get("prior", "normal"), self.latent_dim)
+
+    def signature(self, name):
+        """The loaded signature `name` (a concrete function of tensors)."""
+        return self._loaded.signatures[name]
+
     def generate(self, num_samples=None, z=None, labels=None, seed=0, batch_size=None):
         """Samples as NumPy (in the metadata's `value_range`), through the exported signatures.
 
@@ -376,6 +403,9 @@ class ExportedGenerator:
         return np.concatenate(outputs)
 
     def _sample(self, n, seed, labels):
+        if "sample_outputs" in self.metadata:  # A table's `sample` serves rows: z drawn here, as `sample` draws it.
+            z, labels = sampling.generator_inputs(self.prior, self.num_classes, n, seed, labels)
+            return self.generate(z=z.numpy(), labels=None if labels is None else labels.numpy())
         inputs = {"num_samples": tf.constant(n, tf.int32), "seed": tf.constant(seed, tf.int64)}
         if self.conditional:
             inputs["labels"] = tf.constant([] if labels is None else labels, tf.int32)

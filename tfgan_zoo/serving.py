@@ -309,13 +309,21 @@ WARMUP_FILE = "tf_serving_warmup_requests"
 
 
 def warmup_requests(model, max_samples):
-    """`[(signature_name, inputs)]` that `export` writes as warm-up requests."""
+    """`[(signature_name, inputs)]` that `export` writes as warm-up requests.
+    A model's own `sample` (`model.sample_endpoint`, a table model's) gets
+    the same `num_samples` and every other input zero (`""` for strings)."""
     z = np.zeros((1, model.latent_dim), np.float32)
     count = int(min(16, max_samples))
     serve_inputs, sample_inputs = {"z": z}, {"num_samples": np.int32(count), "seed": np.int64(0)}
     if model.num_classes is not None:
         serve_inputs["labels"] = np.zeros(1, np.int32)
         sample_inputs["labels"] = np.zeros(0, np.int32)
+    if hasattr(model, "sample_endpoint"):
+        _, specs = model.sample_endpoint(max_samples)
+        sample_inputs = {
+            s.name: np.array(count if s.name == "num_samples" else b"" if s.dtype.name == "string" else 0, s.dtype.as_numpy_dtype)
+            for s in specs
+        }
     return [("serving_default", serve_inputs), ("sample", sample_inputs)]
 
 

@@ -8,8 +8,9 @@ critic see its one-hot over all the slots.
   uniformly, a value with probability proportional to the log of its
   frequency (`log(1 + count)`, so rare categories are seen), then a real
   row holding that value: the critic compares rows of that condition.
-- **Sampling** (`original_draws`): a column uniformly, a value by its
-  frequency, so that generated rows follow the table's distribution.
+- **Sampling** (`tfgan_zoo.models.tabular.serving.drawn_conditions`, TF
+  ops, so that an export draws them too): a column uniformly, a value by
+  its frequency, so that generated rows follow the table's distribution.
 """
 
 import numpy as np
@@ -67,8 +68,3 @@ def training_draws(codes, sizes, n, rng):
         lo, hi = bounds[slots[chosen]], bounds[slots[chosen] + 1]
         rows[chosen] = order[lo + (rng.random(chosen.size) * (hi - lo)).astype(np.int64)]
     return rows, conditions
-
-
-def original_draws(frequencies, n, rng):
-    """Condition indices for sampling: a column uniformly, a slot by its frequency."""
-    return draw_conditions(frequencies, n, rng)[2]

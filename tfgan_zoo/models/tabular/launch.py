@@ -24,12 +24,15 @@ launchers ask `takes_tables`, never the model's name.
   or category frequencies), titled with the column's KS statistic or
   total variation distance (`tfgan_zoo.metrics.tabular.column_distances`).
 - `table_transformer(model)`: the transformer of a table model or of its
-  export, which serves encoded rows; `export` writes the transformer
-  (config and fitted weights, `TabularWGANGP.export_assets`) into the
-  version as `assets.extra/table_transformer.json`, so `launchers.generate`
-  decodes the export's rows as the `.keras` model does.
-- `check_output(path, is_table)`, `parse_condition(text)`,
-  `condition_labels(...)`: what `launchers.generate` needs for CSV rows.
+  export; `export` writes the transformer (config and fitted weights,
+  `TabularWGANGP.export_assets`) into the version as
+  `assets.extra/table_transformer.json` (the schema: column dtypes and
+  categories, and conditions checked before a request).
+- `table_rows(model, transformer, n, conditions, seed)`: rows of a table
+  model (`sample_rows`) or of its export (its `sample` signature, one
+  output per column); the same rows for a seed.
+- `check_output(path, is_table)`, `parse_condition(text)`: what
+  `launchers.generate` needs for CSV rows.
 
 Every file is written atomically (`tfgan_zoo.fileio`).
 """
@@ -41,9 +44,11 @@ import types
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from tfgan_zoo import fileio
 from tfgan_zoo import registry
+from tfgan_zoo.models.tabular import serving as table_serving
 from tfgan_zoo.models.tabular.tabular_wgan_gp import TABLE_ASSET
 from tfgan_zoo.models.tabular.tabular_wgan_gp import TabularWGANGP
 from tfgan_zoo.models.tabular.transformer import TableTransformer
@@ -303,10 +308,36 @@ def parse_condition(text):
     return {column: value}
 
 
-def condition_labels(model, transformer, num_rows, conditions=None, seed=None):
-    """The condition indices of `num_rows` rows of a Keras table model or
-    its export: `TabularWGANGP.condition_labels`, the one rule for both."""
-    if hasattr(model, "condition_labels"):
-        return model.condition_labels(num_rows, conditions, seed)
+def table_rows(model, transformer, num_rows, conditions=None, seed=0):
+    """`num_rows` rows (a DataFrame) of a Keras table model or of its export
+    (`ExportedGenerator`, with its `transformer`): `sample_rows` of the
+    model; the export's `sample` signature, rows straight from its graph.
+    Both in requests of at most the export's `max_samples` (a Keras model:
+    the export default), so a seed gives the same rows from both when the
+    export has the default `max_samples` or `num_rows` is within it."""
+    from tfgan_zoo import export as export_lib
+
+    limit = int(getattr(model, "max_samples", export_lib.DEFAULT_MAX_SAMPLES))
+    if hasattr(model, "sample_rows"):
+        return model.sample_rows(num_rows, conditions, seed, batch_size=limit)
+    keys = model.metadata.get("sample_outputs")
+    if keys is None:
+        raise ValueError(
+            f"{model.path} was exported before the table models' `sample` signature served rows; export it "
+            f"again (`python -m launchers.export`) or pass its model.keras. Received: path={model.path!r}"
+        )
+    # Refused here, naming the value, before any request (the graph checks it too).
     view = types.SimpleNamespace(conditional=model.num_classes is not None, transformer=transformer)
-    return TabularWGANGP.condition_labels(view, num_rows, conditions, seed)
+    TabularWGANGP.condition_slot(view, conditions)
+    column, value = next(iter(conditions.items())) if conditions else ("", "")
+    value = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    sample = model.signature("sample")
+
+    def draw(count, request_seed):
+        out = sample(
+            num_samples=tf.constant(count, tf.int32), seed=tf.constant(request_seed, tf.int64),
+            condition_column=tf.constant(column), condition_value=tf.constant(value),
+        )
+        return {keys[key]: tensor.numpy() for key, tensor in out.items()}
+
+    return table_serving.rows_frame(transformer, table_serving.chunked_rows(draw, int(num_rows), seed, limit))

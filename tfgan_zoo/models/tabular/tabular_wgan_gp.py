@@ -9,10 +9,14 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo import priors
+from tfgan_zoo import sampling
+from tfgan_zoo import serving_checks as checks
 from tfgan_zoo.models.base import GAN
 from tfgan_zoo.models.critics.base import PenaltyCriticGAN
 from tfgan_zoo.models.tabular import conditions as conditions_lib
 from tfgan_zoo.models.tabular import networks
+from tfgan_zoo.models.tabular import serving as table_serving
 from tfgan_zoo.models.tabular.transformer import TableTransformer
 from tfgan_zoo.registry import register_model
 
@@ -64,7 +68,10 @@ class TabularWGANGP(PenaltyCriticGAN):
     - `gumbel_softmax`: Gumbel-softmax one-hots in training.
 
     `generate` returns encoded rows (float32 in [-1, 1]);
-    `sample_rows(n, conditions={"Salary": ">50K"})` returns a DataFrame.
+    `sample_rows(n, conditions={"Salary": ">50K"})` returns a DataFrame,
+    from `sample_columns` (TF ops: conditions, generator, decode), which
+    the SavedModel export serves as its `sample` signature, one named
+    output per column (`sample_endpoint`).
     Logged: `wasserstein_distance`, `gradient_penalty` and
     `condition_loss` (0 without the conditional vector).
 
@@ -263,21 +270,90 @@ class TabularWGANGP(PenaltyCriticGAN):
             ds = ds.map(lambda i: tf.gather(encoded, i))
         return ds.prefetch(tf.data.AUTOTUNE)
 
-    def condition_labels(self, num_samples, conditions=None, seed=None):
-        """int32 condition indices for `num_samples` rows: `conditions`
-        (`{column: value}`, one pair) for every row, or drawn as the table's
-        frequencies; None for a model without the conditional vector."""
+    def condition_slot(self, conditions=None):
+        """The condition slot of `conditions` (`{column: value}`, one pair)
+        for every row, or -1: conditions drawn as the table's frequencies."""
         if not conditions:
-            if not self.conditional:
-                return None
-            rng = np.random.default_rng(seed)
-            return conditions_lib.original_draws(self.transformer.category_frequencies(), num_samples, rng).astype(np.int32)
+            return -1
         if not isinstance(conditions, dict) or len(conditions) != 1:
             raise ValueError(f"`conditions` is one {{column: value}} pair. Received: conditions={conditions!r}")
         if not self.conditional:
             raise ValueError(f"The model has no conditional vector (condition_vector=False). Received: conditions={conditions!r}")
         (column, value), = conditions.items()
-        return np.full(num_samples, self.transformer.condition_index(column, value), np.int32)
+        return self.transformer.condition_index(column, value)
+
+    def sample_columns(self, num_samples, seed, condition=-1):
+        """`{column name: [num_samples] tensor}` (TF ops, eager or traced):
+        `tf.string` for categorical columns (`""` missing), float32 for
+        continuous ones (NaN missing), the one-hots sampled.
+
+        Args:
+            num_samples: int or int32 scalar.
+            seed: int or int64 scalar: `z` as `generate(seed=seed)` draws
+                it; the conditions and one-hots from its split.
+            condition: int32 scalar, a condition slot for every row
+                (`condition_slot`), or -1 for slots drawn as the table's
+                frequencies (`serving.drawn_conditions`).
+        """
+        stateless = priors.seed_to_stateless(seed)
+        z, _ = sampling.generator_inputs(self.prior, None, num_samples, stateless)
+        condition_seed, decode_seed = tf.unstack(tf.random.experimental.stateless_split(tf.cast(stateless, tf.int64), 2))
+        labels = None
+        if self.conditional:
+            condition = tf.cast(condition, tf.int32)
+            labels = tf.cond(
+                condition < 0,
+                lambda: table_serving.drawn_conditions(self.transformer, num_samples, condition_seed),
+                lambda: tf.fill([num_samples], condition),
+            )
+        rows = self.generate_batch(z, labels, training=False)
+        return table_serving.decode_tensors(self.transformer, rows, decode_seed)
+
+    def sample_endpoint(self, max_samples):
+        """The export's `sample` signature, `(fn, input_signature)`
+        (`tfgan_zoo.export` takes it in place of its own).
+
+        Inputs: `num_samples` int32 (in `[1, max_samples]`), `seed` int64,
+        `condition_column` and `condition_value` string scalars: `""` and
+        `""` for conditions drawn as the table's frequencies, else the
+        condition of every row (`condition_value` `""`: the column's
+        missing category). Outputs: `sample_columns`' tensors, one per
+        column, keyed by `serving.output_keys` (the export metadata's
+        `sample_outputs`). An unknown column or category, or a condition
+        for a model without the conditional vector, is InvalidArgument
+        naming the value received.
+        """
+        keys = table_serving.output_keys([c["name"] for c in self.transformer.columns])
+
+        def lookup(column, value):
+            if self.conditional:
+                return table_serving.condition_index(self.transformer, column, value)
+            refuse = tf.debugging.Assert(
+                False, ["The model has no conditional vector (condition_vector=False). Received: condition_column=", column]
+            )
+            with tf.control_dependencies([refuse]):
+                return tf.constant(-1)
+
+        def sample(num_samples, seed, condition_column, condition_value):
+            num_samples = checks.checked(checks.sample_count(num_samples, max_samples), num_samples)
+            condition = tf.cond(
+                tf.equal(condition_column, ""), lambda: tf.constant(-1), lambda: lookup(condition_column, condition_value)
+            )
+            columns = self.sample_columns(num_samples, seed, condition)
+            return {key: columns[name] for key, name in keys.items()}
+
+        specs = [
+            tf.TensorSpec([], tf.int32, name="num_samples"),
+            tf.TensorSpec([], tf.int64, name="seed"),
+            tf.TensorSpec([], tf.string, name="condition_column"),
+            tf.TensorSpec([], tf.string, name="condition_value"),
+        ]
+        return sample, specs
+
+    def export_metadata(self):
+        """Entries of the export's metadata: `sample_outputs`, `{output key:
+        column name}` of the `sample` signature."""
+        return {"sample_outputs": table_serving.output_keys([c["name"] for c in self.transformer.columns])}
 
     def export_assets(self):
         """`{file name: bytes}` that `tfgan_zoo.export` writes into the
@@ -292,7 +368,9 @@ class TabularWGANGP(PenaltyCriticGAN):
 
     def sample_rows(self, num_samples, conditions=None, seed=None, batch_size=1024):
         """`num_samples` generated rows as a DataFrame with the table's
-        columns and dtypes; the one-hots are sampled (from `seed`).
+        columns and dtypes: `sample_columns`' values (the export's `sample`
+        signature's), in requests of `batch_size` rows
+        (`serving.chunked_rows`).
 
         Args:
             num_samples: how many rows.
@@ -300,9 +378,12 @@ class TabularWGANGP(PenaltyCriticGAN):
                 `{"Salary": ">50K"}`; default: conditions drawn as the
                 table's frequencies.
             seed: int; the same seed gives the same rows. None: random.
-            batch_size: rows per generator call.
+            batch_size: rows per request.
         """
         seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
-        labels = self.condition_labels(num_samples, conditions, seed)
-        rows = self.generate(num_samples, labels=labels, seed=seed, batch_size=batch_size)
-        return self.transformer.inverse_transform(rows, seed=seed)
+        condition = self.condition_slot(conditions)
+
+        def draw(count, request_seed):
+            return {k: v.numpy() for k, v in self.sample_columns(count, request_seed, condition).items()}
+
+        return table_serving.rows_frame(self.transformer, table_serving.chunked_rows(draw, int(num_samples), seed, int(batch_size)))

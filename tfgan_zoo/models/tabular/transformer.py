@@ -250,10 +250,6 @@ class TableTransformer(keras.layers.Layer):
             raise ValueError(f"Unknown category of {column!r}; valid: {categories}. Received: {column}={value!r}")
         return start + categories.index(value)
 
-    def category_frequencies(self):
-        """Per categorical column, the training frequency of each slot."""
-        return [self.params[i]["counts"].numpy() / self.params[i]["counts"].numpy().sum() for i in self.categorical]
-
     # ------------------------------------------------------------------
     # Encoding and decoding.
 
