@@ -8,6 +8,7 @@ passes the rest on (`**kwargs`; see `tfgan_zoo.models.hparams`).
 
 from tfgan_zoo.models.base import GAN
 from tfgan_zoo.models.construction import build_networks
+from tfgan_zoo.models.stabilisers import combinations
 
 
 class FamilyGAN(GAN):
@@ -28,6 +29,13 @@ class FamilyGAN(GAN):
             like one).
         generator: bring your own generator instead.
         discriminator: bring your own discriminator instead.
+        minibatch_features: `"discrimination"` (Salimans et al. 2016) or
+            `"stddev"` (Karras et al. 2018) adds a layer on the
+            discriminator's last hidden features that appends each
+            example's closeness to the rest of its batch (per replica under
+            a strategy; `tfgan_zoo.networks.minibatch`); None: off.
+        minibatch_kernels: `B`, the features minibatch discrimination appends.
+        minibatch_kernel_dim: `C`, the size of each of its projected rows.
         network_options: more `build_pair` options (`kernel_size`,
             `critic_norm`, `output_dim`), for subclasses to set.
         **kwargs: `GAN` hparams (`loss`, `d_steps`, `prior`, ...).
@@ -47,15 +55,20 @@ class FamilyGAN(GAN):
         synchronized_bn=False,
         generator=None,
         discriminator=None,
+        minibatch_features=None,
+        minibatch_kernels=100,
+        minibatch_kernel_dim=5,
         network_options=None,
         **kwargs,
     ):
+        minibatch = combinations.check_minibatch_options(minibatch_features, minibatch_kernels, minibatch_kernel_dim)
         generator, discriminator = build_networks(
             generator, discriminator, network, sample_shape, latent_dim,
             num_classes=num_classes, width=width, seed=seed, synchronized_bn=synchronized_bn,
             spectral_norm=kwargs.get("spectral_norm", False),  # A `GAN` hparam.
-            **(network_options or {}),
+            **minibatch, **(network_options or {}),
         )
+        combinations.check_minibatch_layer(discriminator, minibatch_features)
         super().__init__(
             generator=generator, discriminator=discriminator, latent_dim=latent_dim,
             num_classes=num_classes, seed=seed, **kwargs,

@@ -28,6 +28,9 @@ def build_pair(
     critic_norm="batch",
     output_dim=1,
     spectral_norm=False,
+    minibatch_features=None,
+    minibatch_kernels=100,
+    minibatch_kernel_dim=5,
 ):
     """Builds a `(generator, discriminator)` pair of the family `network`.
 
@@ -49,6 +52,13 @@ def build_pair(
         output_dim: discriminator output size (1: a logit).
         spectral_norm: wrap the discriminator's Dense/Conv layers in
             `keras.layers.SpectralNormalization` (Miyato et al. 2018).
+        minibatch_features: `"discrimination"` (Salimans et al. 2016) or
+            `"stddev"` (Karras et al. 2018): a layer on the
+            discriminator's last hidden features that appends each
+            example's closeness to the rest of its batch
+            (`tfgan_zoo.networks.minibatch`); None: none.
+        minibatch_kernels: `B`, the features minibatch discrimination appends.
+        minibatch_kernel_dim: `C`, the size of its projected rows.
 
     Returns:
         `(generator, discriminator)`.
@@ -61,12 +71,16 @@ def build_pair(
     """
     if width is not None and (isinstance(width, bool) or int(width) != width or int(width) < 1):
         raise ValueError(f"`width` must be a positive int or None. Received: width={width!r}")
+    minibatch = dict(
+        minibatch_features=minibatch_features, minibatch_kernels=minibatch_kernels, minibatch_kernel_dim=minibatch_kernel_dim
+    )
     if network == "mlp":
         w = int(width or 256)
         return (
             mlp_generator(sample_shape, latent_dim, (w, 2 * w), num_classes, seed=seed),
             mlp_discriminator(
-                sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim, spectral_norm=spectral_norm
+                sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim, spectral_norm=spectral_norm,
+                **minibatch,
             ),
         )
     if network == "dcgan":
@@ -75,7 +89,7 @@ def build_pair(
             dcgan_generator(sample_shape, latent_dim, width, kernel_size, **common),
             dcgan_discriminator(
                 sample_shape, width, kernel_size, norm=critic_norm, output_dim=output_dim,
-                spectral_norm=spectral_norm, **common
+                spectral_norm=spectral_norm, **minibatch, **common
             ),
         )
     raise ValueError(

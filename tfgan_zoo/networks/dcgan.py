@@ -32,6 +32,7 @@ from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.layers import latent_input
 from tfgan_zoo.networks.layers import normal_initializer
 from tfgan_zoo.networks.layers import spectral
+from tfgan_zoo.networks.minibatch import minibatch_layer
 
 PRESETS = {
     (28, 28, 1): {"width": 64},
@@ -180,6 +181,9 @@ def dcgan_discriminator(
     norm="batch",
     output_dim=1,
     spectral_norm=False,
+    minibatch_features=None,
+    minibatch_kernels=100,
+    minibatch_kernel_dim=5,
     name="discriminator",
 ):
     """DCGAN discriminator: an image (and a label) -> one logit.
@@ -199,6 +203,11 @@ def dcgan_discriminator(
             as Cramér GAN's critic).
         spectral_norm: wrap every Conv2D and Dense layer in
             `keras.layers.SpectralNormalization`.
+        minibatch_features: `"discrimination"` or `"stddev"` appends a
+            `tfgan_zoo.networks.minibatch` layer's features to the
+            flattened last conv features (None: none).
+        minibatch_kernels: `B` of minibatch discrimination.
+        minibatch_kernel_dim: `C` of minibatch discrimination.
         name: model name.
 
     Returns:
@@ -243,6 +252,8 @@ def dcgan_discriminator(
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
         width *= 2
     h = keras.layers.Flatten(name="flatten")(h)
+    h = minibatch_layer(h, minibatch_features, minibatch_kernels, minibatch_kernel_dim,
+                        normal_initializer(seed, D_SEED_OFFSET + 50, stddev=0.05))
     logits = keras.layers.Dense(
         int(output_dim),
         kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + n_down),

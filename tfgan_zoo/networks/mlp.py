@@ -14,7 +14,9 @@ from tfgan_zoo.networks.layers import functional_model
 from tfgan_zoo.networks.layers import glorot_initializer
 from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.layers import latent_input
+from tfgan_zoo.networks.layers import normal_initializer
 from tfgan_zoo.networks.layers import spectral
+from tfgan_zoo.networks.minibatch import minibatch_layer
 
 
 def _check_units(hidden_units, name):
@@ -99,6 +101,9 @@ def mlp_discriminator(
     seed=None,
     output_dim=1,
     spectral_norm=False,
+    minibatch_features=None,
+    minibatch_kernels=100,
+    minibatch_kernel_dim=5,
     name="discriminator",
 ):
     """An MLP discriminator: a sample (and a one-hot label) -> one logit.
@@ -115,6 +120,11 @@ def mlp_discriminator(
         output_dim: size of the output (1: a logit; more: a feature vector).
         spectral_norm: wrap every Dense layer in
             `keras.layers.SpectralNormalization`.
+        minibatch_features: `"discrimination"` or `"stddev"` appends a
+            `tfgan_zoo.networks.minibatch` layer's features to the last
+            hidden ones (None: none).
+        minibatch_kernels: `B` of minibatch discrimination.
+        minibatch_kernel_dim: `C` of minibatch discrimination.
         name: model name.
 
     Returns:
@@ -142,6 +152,8 @@ def mlp_discriminator(
         )
         h = spectral(dense, h, spectral_norm, seed, D_SEED_OFFSET + i)
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"lrelu_{i}")(h)
+    h = minibatch_layer(h, minibatch_features, minibatch_kernels, minibatch_kernel_dim,
+                        normal_initializer(seed, D_SEED_OFFSET + 50, stddev=0.05))
     logits = keras.layers.Dense(
         int(output_dim),
         kernel_initializer=glorot_initializer(seed, D_SEED_OFFSET + len(units)),

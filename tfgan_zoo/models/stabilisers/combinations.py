@@ -2,6 +2,9 @@
 
 import keras
 
+from tfgan_zoo import checks
+from tfgan_zoo.networks import minibatch
+
 # The base's methods (and properties) each option acts through.
 NEEDS = {
     "instance_noise": ("discriminate",),
@@ -45,6 +48,16 @@ def check_combinations(model, values):
             "pulls it to 1; use one of them (gp_weight=0 or r1_weight=0). "
             f"Received: r1_weight={values['r1_weight']!r}, gp_weight={gp_weight!r}"
         )
+    discriminating = [layer.name for layer in all_layers(model.discriminator)
+                      if isinstance(layer, minibatch.MinibatchDiscrimination)]
+    if discriminating and gp_weight:
+        raise ValueError(
+            "Minibatch discrimination makes each example's critic value depend on the rest of its batch, while "
+            "the gradient penalty constrains the gradient of each example's value on its own (Gulrajani et al. "
+            "2017); use minibatch_features='stddev' (as Karras et al. 2018 with WGAN-GP) or no gradient penalty. "
+            f"Received: gp_weight={gp_weight!r} with the discriminator's MinibatchDiscrimination layer "
+            f"{discriminating[0]!r}"
+        )
 
 
 def check_spectral_norm(discriminator):
@@ -53,6 +66,37 @@ def check_spectral_norm(discriminator):
             "spectral_norm=True: the default networks wrap their discriminator layers in "
             "keras.layers.SpectralNormalization; this discriminator has no such layer (wrap the layers of "
             f"your own). Received: discriminator={discriminator.name!r} with layers "
+            f"{[type(layer).__name__ for layer in discriminator.layers]}"
+        )
+
+
+def check_minibatch_options(kind, kernels, kernel_dim):
+    """The `build_pair` options of the minibatch features, checked."""
+    if kind is not None and kind not in minibatch.KINDS:
+        raise ValueError(
+            f"Unknown minibatch features {kind!r}. Valid: {list(minibatch.KINDS)} or None. "
+            f"Received: minibatch_features={kind!r}"
+        )
+    kernels = checks.positive_int(kernels, "minibatch_kernels")
+    kernel_dim = checks.positive_int(kernel_dim, "minibatch_kernel_dim")
+    if kind != "discrimination" and (kernels, kernel_dim) != (100, 5):
+        raise ValueError(
+            "`minibatch_kernels` and `minibatch_kernel_dim` size minibatch discrimination; set "
+            "minibatch_features='discrimination' with them. Received: "
+            f"minibatch_kernels={kernels!r}, minibatch_kernel_dim={kernel_dim!r}, minibatch_features={kind!r}"
+        )
+    return {"minibatch_features": kind, "minibatch_kernels": kernels, "minibatch_kernel_dim": kernel_dim}
+
+
+def check_minibatch_layer(discriminator, kind):
+    """Refuses `minibatch_features` with a discriminator that lacks the layer
+    (one passed in, or a variant's own)."""
+    layer_type = {"discrimination": minibatch.MinibatchDiscrimination, "stddev": minibatch.MinibatchStddev}.get(kind)
+    if layer_type and not any(isinstance(layer, layer_type) for layer in all_layers(discriminator)):
+        raise ValueError(
+            f"minibatch_features={kind!r}: the default networks add a {layer_type.__name__} layer "
+            "(tfgan_zoo.networks.minibatch) to their discriminator; this discriminator has none (add one to "
+            f"yours). Received: minibatch_features={kind!r}, discriminator={discriminator.name!r} with layers "
             f"{[type(layer).__name__ for layer in discriminator.layers]}"
         )
 

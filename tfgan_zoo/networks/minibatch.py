@@ -1,0 +1,109 @@
+"""Minibatch layers: a discriminator's features of each example's closeness
+to the rest of its batch, against mode collapse.
+
+- `MinibatchDiscrimination` (Salimans et al. 2016, section 3.2): the
+  features `f` `[n, A]` are projected by a learned tensor `T` to `n × B`
+  rows of size `C`, `M_i,b`; the layer appends
+  `o(x_i)_b = Σ_{j ≠ i} exp(−||M_i,b − M_j,b||₁)`, `B` features per
+  example.
+- `MinibatchStddev` (Karras et al. 2018, section 3): the standard
+  deviation of each feature over the batch, averaged over the features
+  into one value, appended to every example as one more feature.
+
+Both see the batch they are called on: under a `tf.distribute` strategy,
+each replica's slice of the global batch (the statistic is per replica).
+`minibatch_layer` adds one to a network's last hidden features (the
+default networks' `minibatch_features` option).
+"""
+
+import keras
+from keras import ops
+
+KINDS = ("discrimination", "stddev")
+
+
+@keras.saving.register_keras_serializable(package="tfgan_zoo")
+class MinibatchDiscrimination(keras.layers.Layer):
+    """Appends `kernels` minibatch-discrimination features to `[batch, A]` inputs.
+
+    Args:
+        kernels: `B`, the number of features appended.
+        kernel_dim: `C`, the size of each projected row.
+        kernel_initializer: for `T` `[A, B·C]` (the authors' N(0, 0.05)).
+
+    Example:
+
+    >>> layer = MinibatchDiscrimination(3, 2)
+    >>> tuple(layer(np.zeros((4, 5), "float32")).shape)
+    (4, 8)
+    """
+
+    def __init__(self, kernels=100, kernel_dim=5, kernel_initializer=None, **kwargs):
+        super().__init__(**kwargs)
+        for value, name in ((kernels, "kernels"), (kernel_dim, "kernel_dim")):
+            if isinstance(value, bool) or int(value) != value or int(value) < 1:
+                raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+        self.kernels, self.kernel_dim = int(kernels), int(kernel_dim)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer or keras.initializers.RandomNormal(stddev=0.05))
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            shape=(int(input_shape[-1]), self.kernels * self.kernel_dim), initializer=self.kernel_initializer, name="kernel"
+        )
+
+    def call(self, features):
+        rows = ops.reshape(ops.matmul(features, self.kernel), (-1, self.kernels, self.kernel_dim))
+        # [n, n, B]: L1 distances between every pair of examples, per kernel.
+        distances = ops.sum(ops.abs(rows[:, None] - rows[None, :]), axis=-1)
+        others = 1.0 - ops.eye(ops.shape(features)[0], dtype=features.dtype)
+        closeness = ops.sum(ops.exp(-distances) * others[:, :, None], axis=1)
+        return ops.concatenate([features, closeness], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], int(input_shape[-1]) + self.kernels)
+
+    def get_config(self):
+        return {**super().get_config(), "kernels": self.kernels, "kernel_dim": self.kernel_dim,
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_zoo")
+class MinibatchStddev(keras.layers.Layer):
+    """Appends the batch's mean feature standard deviation to `[batch, A]` inputs.
+
+    Args:
+        epsilon: added to the variance under the square root.
+
+    Example:
+
+    >>> out = MinibatchStddev()(np.array([[0.0, 1.0], [2.0, 1.0]], "float32"))
+    >>> np.round(np.asarray(out)[:, -1], 3).tolist()  # (1 + 0) / 2
+    [0.5, 0.5]
+    """
+
+    def __init__(self, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = float(epsilon)
+
+    def call(self, features):
+        std = ops.sqrt(ops.var(features, axis=0) + self.epsilon)  # Population variance over the batch.
+        value = ops.mean(std) * ops.ones_like(features[:, :1])
+        return ops.concatenate([features, value], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], int(input_shape[-1]) + 1)
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon}
+
+
+def minibatch_layer(features, kind, kernels=100, kernel_dim=5, initializer=None):
+    """`features` `[batch, A]` with the minibatch features of `kind` appended
+    (`None`: unchanged)."""
+    if kind is None:
+        return features
+    if kind == "discrimination":
+        return MinibatchDiscrimination(kernels, kernel_dim, initializer, name="minibatch")(features)
+    if kind == "stddev":
+        return MinibatchStddev(name="minibatch")(features)
+    raise ValueError(f"Unknown minibatch features {kind!r}. Valid: {list(KINDS)}. Received: minibatch_features={kind!r}")
