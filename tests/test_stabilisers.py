@@ -14,7 +14,11 @@ from tfgan_zoo import distribute
 from tfgan_zoo.models.base import GAN
 
 OPTIONS = ("instance_noise", "instance_noise_anneal_steps", "r1_weight", "spectral_norm", "ema_decay",
-           "feature_matching", "feature_layer")
+           "feature_matching", "feature_layer", "historical_averaging", "diff_augment", "minibatch_features",
+           "minibatch_kernels", "minibatch_kernel_dim", "virtual_batch_norm")
+# The options of issue #13 that are not above, each alone in tests/test_stabilisers_*.py.
+BATCH_AND_HISTORY = {"historical_averaging": 0.1, "diff_augment": "color,translation,cutout",
+                     "minibatch_features": "stddev", "virtual_batch_norm": True}
 
 
 def _linear_critic(weights, name="discriminator"):
@@ -44,7 +48,9 @@ def test_every_option_is_an_hparam_of_the_models_off_by_default(name):
     hparams = tfgan_zoo.model_hparams(name)
     assert {hp: hparams[hp] for hp in OPTIONS} == {
         "instance_noise": 0.0, "instance_noise_anneal_steps": 0, "r1_weight": 0.0, "spectral_norm": False,
-        "ema_decay": 0.0, "feature_matching": 0.0, "feature_layer": None,
+        "ema_decay": 0.0, "feature_matching": 0.0, "feature_layer": None, "historical_averaging": 0.0,
+        "diff_augment": None, "minibatch_features": None, "minibatch_kernels": 100, "minibatch_kernel_dim": 5,
+        "virtual_batch_norm": False,
     }
 
 
@@ -170,7 +176,7 @@ def test_the_export_serves_the_averaged_generator(tmp_path):
 
 def test_keras_round_trip_keeps_the_options_and_the_average(tmp_path):
     options = {"instance_noise": 0.1, "instance_noise_anneal_steps": 100, "r1_weight": 1.0, "spectral_norm": True,
-               "ema_decay": 0.9, "feature_matching": 0.5}
+               "ema_decay": 0.9, "feature_matching": 0.5, **BATCH_AND_HISTORY}
     model = tiny_model("dcgan", **options)
     x, _ = random_batch(model, 16)
     history = model.fit(x, batch_size=8, epochs=1, verbose=0).history
@@ -189,7 +195,8 @@ def test_keras_round_trip_keeps_the_options_and_the_average(tmp_path):
 
 @pytest.mark.parametrize("name, extra", [("cgan", {"r1_weight": 1.0}), ("wgan_gp", {}), ("cramer_gan", {})])
 def test_the_options_combine_on_conditional_and_critic_models(name, extra):
-    options = {"instance_noise": 0.1, "spectral_norm": True, "ema_decay": 0.9, "feature_matching": 0.5, **extra}
+    options = {"instance_noise": 0.1, "spectral_norm": True, "ema_decay": 0.9, "feature_matching": 0.5,
+               **BATCH_AND_HISTORY, **extra}
     model = tiny_model(name, d_steps=1, **options)
     x, y = random_batch(model, 16)
     data = (x, y) if model.conditional else (x,)

@@ -36,6 +36,10 @@ class FamilyGAN(GAN):
             a strategy; `tfgan_zoo.networks.minibatch`); None: off.
         minibatch_kernels: `B`, the features minibatch discrimination appends.
         minibatch_kernel_dim: `C`, the size of each of its projected rows.
+        virtual_batch_norm: virtual batch norm in the generator (Salimans
+            et al. 2016): each example normalised with a fixed reference
+            batch's statistics, so its output depends on its `z` alone
+            (`tfgan_zoo.networks.virtual_batch_norm`).
         network_options: more `build_pair` options (`kernel_size`,
             `critic_norm`, `output_dim`), for subclasses to set.
         **kwargs: `GAN` hparams (`loss`, `d_steps`, `prior`, ...).
@@ -58,17 +62,20 @@ class FamilyGAN(GAN):
         minibatch_features=None,
         minibatch_kernels=100,
         minibatch_kernel_dim=5,
+        virtual_batch_norm=False,
         network_options=None,
         **kwargs,
     ):
         minibatch = combinations.check_minibatch_options(minibatch_features, minibatch_kernels, minibatch_kernel_dim)
+        combinations.check_virtual_batch_norm(virtual_batch_norm, synchronized_bn)
         generator, discriminator = build_networks(
             generator, discriminator, network, sample_shape, latent_dim,
             num_classes=num_classes, width=width, seed=seed, synchronized_bn=synchronized_bn,
             spectral_norm=kwargs.get("spectral_norm", False),  # A `GAN` hparam.
-            **minibatch, **(network_options or {}),
+            virtual_batch_norm=virtual_batch_norm, **minibatch, **(network_options or {}),
         )
         combinations.check_minibatch_layer(discriminator, minibatch_features)
+        combinations.check_virtual_batch_norm(virtual_batch_norm, synchronized_bn, generator)
         super().__init__(
             generator=generator, discriminator=discriminator, latent_dim=latent_dim,
             num_classes=num_classes, seed=seed, **kwargs,

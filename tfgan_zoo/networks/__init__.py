@@ -31,6 +31,7 @@ def build_pair(
     minibatch_features=None,
     minibatch_kernels=100,
     minibatch_kernel_dim=5,
+    virtual_batch_norm=False,
 ):
     """Builds a `(generator, discriminator)` pair of the family `network`.
 
@@ -59,6 +60,10 @@ def build_pair(
             (`tfgan_zoo.networks.minibatch`); None: none.
         minibatch_kernels: `B`, the features minibatch discrimination appends.
         minibatch_kernel_dim: `C`, the size of its projected rows.
+        virtual_batch_norm: the generator's hidden layers get virtual
+            batch norm (Salimans et al. 2016; instead of batch norm in
+            `"dcgan"`, added in `"mlp"`); see
+            `tfgan_zoo.networks.virtual_batch_norm`.
 
     Returns:
         `(generator, discriminator)`.
@@ -77,7 +82,8 @@ def build_pair(
     if network == "mlp":
         w = int(width or 256)
         return (
-            mlp_generator(sample_shape, latent_dim, (w, 2 * w), num_classes, seed=seed),
+            mlp_generator(sample_shape, latent_dim, (w, 2 * w), num_classes, seed=seed,
+                          virtual_batch_norm=virtual_batch_norm),
             mlp_discriminator(
                 sample_shape, (2 * w, w), num_classes, seed=seed, output_dim=output_dim, spectral_norm=spectral_norm,
                 **minibatch,
@@ -86,7 +92,7 @@ def build_pair(
     if network == "dcgan":
         common = dict(num_classes=num_classes, seed=seed, synchronized_bn=synchronized_bn)
         return (
-            dcgan_generator(sample_shape, latent_dim, width, kernel_size, **common),
+            dcgan_generator(sample_shape, latent_dim, width, kernel_size, virtual_batch_norm=virtual_batch_norm, **common),
             dcgan_discriminator(
                 sample_shape, width, kernel_size, norm=critic_norm, output_dim=output_dim,
                 spectral_norm=spectral_norm, **minibatch, **common

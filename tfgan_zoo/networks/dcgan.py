@@ -33,6 +33,7 @@ from tfgan_zoo.networks.layers import latent_input
 from tfgan_zoo.networks.layers import normal_initializer
 from tfgan_zoo.networks.layers import spectral
 from tfgan_zoo.networks.minibatch import minibatch_layer
+from tfgan_zoo.networks import virtual_batch_norm as vbn
 
 PRESETS = {
     (28, 28, 1): {"width": 64},
@@ -76,7 +77,9 @@ def default_width(sample_shape):
     return preset.get("width", 64)
 
 
-def _bn(name, synchronized=False):
+def _bn(name, synchronized=False, virtual=False):
+    if virtual:
+        return vbn.VirtualBatchNormalization(epsilon=1e-5, name=name)
     # Momentum 0.9 so the moving statistics used by `generate()` (inference
     # mode) follow training closely. `synchronized` computes the batch
     # statistics over all replicas of a `tf.distribute` strategy.
@@ -93,6 +96,7 @@ def dcgan_generator(
     num_classes=None,
     seed=None,
     synchronized_bn=False,
+    virtual_batch_norm=False,
     name="generator",
 ):
     """DCGAN generator: `z` (and a one-hot label) -> an image in [-1, 1].
@@ -107,6 +111,8 @@ def dcgan_generator(
             whose one-hot code is concatenated to `z`.
         seed: seeds the weight initialisers.
         synchronized_bn: batch statistics over all replicas.
+        virtual_batch_norm: virtual batch norm instead of batch norm
+            (`tfgan_zoo.networks.virtual_batch_norm`).
         name: model name.
 
     Returns:
@@ -122,6 +128,8 @@ def dcgan_generator(
     channels = int(sample_shape[-1])
     filters = int(width or default_width(sample_shape))
     inputs, h = latent_input(latent_dim, num_classes)
+    if virtual_batch_norm:
+        h = vbn.ReferenceBatch(name="reference_batch")(h)
     width = filters * 2 ** (n_up - 1)
     # The projection of z: a matrix multiply, reshaped to a 4-D tensor.
     h = keras.layers.Dense(
@@ -131,7 +139,7 @@ def dcgan_generator(
         name="project",
     )(h)
     h = keras.layers.Reshape((start, start, width), name="reshape")(h)
-    h = _bn("project_bn", synchronized_bn)(h)
+    h = _bn("project_bn", synchronized_bn, virtual_batch_norm)(h)
     h = keras.layers.ReLU(name="project_relu")(h)
     for i in range(1, n_up):
         width //= 2
@@ -144,7 +152,7 @@ def dcgan_generator(
             kernel_initializer=normal_initializer(seed, i),
             name=f"deconv_{i}",
         )(h)
-        h = _bn(f"deconv_{i}_bn", synchronized_bn)(h)
+        h = _bn(f"deconv_{i}_bn", synchronized_bn, virtual_batch_norm)(h)
         h = keras.layers.ReLU(name=f"deconv_{i}_relu")(h)
     h = keras.layers.Conv2DTranspose(
         channels,
@@ -155,6 +163,8 @@ def dcgan_generator(
         name="deconv_out",
     )(h)
     out = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
+    if virtual_batch_norm:
+        out = vbn.DropReference(name="drop_reference")(out)
     return functional_model(inputs, out, name)
 
 

@@ -17,6 +17,7 @@ from tfgan_zoo.networks.layers import latent_input
 from tfgan_zoo.networks.layers import normal_initializer
 from tfgan_zoo.networks.layers import spectral
 from tfgan_zoo.networks.minibatch import minibatch_layer
+from tfgan_zoo.networks import virtual_batch_norm as vbn
 
 
 def _check_units(hidden_units, name):
@@ -47,6 +48,7 @@ def mlp_generator(
     batch_norm=False,
     output_activation="tanh",
     seed=None,
+    virtual_batch_norm=False,
     name="generator",
 ):
     """An MLP generator: `z` (and a one-hot label) -> a sample.
@@ -60,6 +62,9 @@ def mlp_generator(
         batch_norm: batch-normalise hidden layers.
         output_activation: `"tanh"` for data in [-1, 1], or `"linear"`.
         seed: seeds the weight initialisers.
+        virtual_batch_norm: virtual-batch-normalise the hidden layers
+            (`tfgan_zoo.networks.virtual_batch_norm`; instead of
+            `batch_norm`).
         name: model name.
 
     Returns:
@@ -73,16 +78,22 @@ def mlp_generator(
     """
     sample_shape = _check_shape(sample_shape)
     units = _check_units(hidden_units, "hidden_units")
+    if batch_norm and virtual_batch_norm:
+        raise ValueError("Choose batch_norm or virtual_batch_norm. Received: batch_norm=True, virtual_batch_norm=True")
     inputs, h = latent_input(latent_dim, num_classes)
+    if virtual_batch_norm:
+        h = vbn.ReferenceBatch(name="reference_batch")(h)
     for i, width in enumerate(units):
         h = keras.layers.Dense(
             width,
-            use_bias=not batch_norm,
+            use_bias=not (batch_norm or virtual_batch_norm),
             kernel_initializer=glorot_initializer(seed, i),
             name=f"dense_{i}",
         )(h)
         if batch_norm:
             h = keras.layers.BatchNormalization(momentum=0.9, name=f"bn_{i}")(h)
+        if virtual_batch_norm:
+            h = vbn.VirtualBatchNormalization(name=f"vbn_{i}")(h)
         h = keras.layers.ReLU(name=f"relu_{i}")(h)
     h = keras.layers.Dense(
         math.prod(sample_shape),
@@ -91,6 +102,8 @@ def mlp_generator(
     )(h)
     h = keras.layers.Activation(output_activation, dtype="float32", name="out")(h)
     out = keras.layers.Reshape(sample_shape, name="sample")(h)
+    if virtual_batch_norm:
+        out = vbn.DropReference(name="drop_reference")(out)
     return functional_model(inputs, out, name)
 
 

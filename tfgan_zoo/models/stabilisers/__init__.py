@@ -67,6 +67,7 @@ from tfgan_zoo.models.stabilisers import combinations
 from tfgan_zoo.models.stabilisers import features as features_lib
 from tfgan_zoo.models.stabilisers.averages import weight_averages
 from tfgan_zoo.models.stabilisers.features import feature_matching_loss
+from tfgan_zoo.networks import virtual_batch_norm as vbn
 
 
 class Stabilisers:
@@ -110,6 +111,7 @@ class Stabilisers:
             combinations.check_spectral_norm(model.discriminator)
         self._features = features_lib.feature_model(model.discriminator, feature_layer) if self.feature_matching else None
         self._averages = averages_lib.generator_averages(model.generator) if self.ema_decay else None
+        _draw_reference_batches(model)
         self._history = {
             "d": averages_lib.HistoricalAverages(model, model.discriminator, "d"),
             "g": averages_lib.HistoricalAverages(model, model.generator, "g"),
@@ -206,6 +208,19 @@ class Stabilisers:
         beta = self.ema_decay
         for weight, average in zip(model.generator.trainable_variables, self._averages):
             average.assign(beta * average + (1.0 - beta) * weight)
+
+
+def _draw_reference_batches(model):
+    """Fills the generator's virtual-batch-norm reference batches
+    (`networks.virtual_batch_norm.ReferenceBatch`): `z` from the prior,
+    seeded by the model's seed, and the classes in turn if conditional. A
+    loaded model's saved batch then replaces it."""
+    for layer in combinations.all_layers(model.generator):
+        if isinstance(layer, vbn.ReferenceBatch):
+            seed = (tf.random.uniform([2], maxval=2**31 - 1, dtype=tf.int32) if model.seed is None
+                    else tf.constant([model.seed, 0x5EED], tf.int32))
+            labels = tf.range(layer.size) % model.num_classes if model.conditional else None
+            layer.set_rows(model.sample_latent(layer.size, seed=seed), labels)
 
 
 __all__ = ["Stabilisers", "feature_matching_loss", "weight_averages"]

@@ -4,6 +4,7 @@ import keras
 
 from tfgan_zoo import checks
 from tfgan_zoo.networks import minibatch
+from tfgan_zoo.networks import virtual_batch_norm as vbn
 
 # The base's methods (and properties) each option acts through.
 NEEDS = {
@@ -98,6 +99,26 @@ def check_minibatch_layer(discriminator, kind):
             "(tfgan_zoo.networks.minibatch) to their discriminator; this discriminator has none (add one to "
             f"yours). Received: minibatch_features={kind!r}, discriminator={discriminator.name!r} with layers "
             f"{[type(layer).__name__ for layer in discriminator.layers]}"
+        )
+
+
+def check_virtual_batch_norm(on, synchronized_bn, generator=None):
+    """Refuses virtual batch norm with synchronized batch norm, and (given
+    the `generator`) with a generator that lacks its layers."""
+    if on and synchronized_bn:
+        raise ValueError(
+            "Virtual batch norm replaces the generator's batch norm, whose statistics synchronized_bn would "
+            "share across replicas (its reference batch makes each example's statistics its own on any "
+            f"replica); use one of them. Received: virtual_batch_norm={on!r}, synchronized_bn={synchronized_bn!r}"
+        )
+    if on and generator is not None and not any(
+        isinstance(layer, vbn.VirtualBatchNormalization) for layer in all_layers(generator)
+    ):
+        raise ValueError(
+            "virtual_batch_norm=True: the default networks give their generator VirtualBatchNormalization "
+            "layers (tfgan_zoo.networks.virtual_batch_norm); this generator has none. Received: "
+            f"virtual_batch_norm={on!r}, generator={generator.name!r} with layers "
+            f"{[type(layer).__name__ for layer in generator.layers]}"
         )
 
 
