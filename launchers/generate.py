@@ -5,6 +5,8 @@ r"""Writes a PNG grid of samples from a trained model, or CSV rows from a table 
     python -m launchers.generate --model_path=saved_models/cgan --output=cgan.png
     python -m launchers.generate --model_path=runs/tabular_wgan_gp/model.keras \
         --output=rows.csv --num_samples=1000 --condition='Salary=>50K'
+    python -m launchers.generate --model_path=runs/gan3d/model.keras \
+        --output=shapes.png --num_samples=8 --meshes=meshes
 
 `--model_path` is a `.keras` file, a SavedModel version directory, or an
 export base directory (its highest version is used). Conditional models
@@ -21,6 +23,12 @@ straight from its `sample` signature (one output per column); the
 at most the export's `max_samples` (each request its own seed,
 `tfgan_zoo.models.tabular.launch.table_rows`), so the two agree whenever
 the export has the default `max_samples` (1024).
+
+A volume model (`gan3d`: samples `[d, d, d, 1]`) writes its grid as three
+maximum projections per sample, and with `--meshes=DIR` also one
+`DIR/sample_NNN.obj` per sample (Wavefront, the 0.5 occupancy surface by
+marching cubes, `tfgan_zoo.volumes.write_meshes`; a sample with no surface
+is skipped and counted).
 
 Any `--num_samples` works with an export: above the export's
 `max_samples` (from its metadata) the noise is drawn from `--seed` as for
@@ -52,6 +60,9 @@ flags.DEFINE_string(
     "condition", None, "Table models: column=value, the condition of every row (e.g. Salary=>50K). "
     "Default: drawn as the table's frequencies."
 )
+flags.DEFINE_string(
+    "meshes", None, "Volume models: also write one .obj mesh per sample into this directory."
+)
 flags.DEFINE_bool("verbose", False, "Also show TensorFlow's own start-up and INFO logs.")
 flags.mark_flag_as_required("model_path")
 
@@ -68,6 +79,8 @@ def check_flags():
     """Refuses bad flag values before any work; a ValueError names the flag."""
     cli.check_positive("num_samples")
     cli.check_output_path("output", FLAGS.output, is_dir=False)
+    if FLAGS.meshes is not None:
+        cli.check_output_path("meshes", FLAGS.meshes, is_dir=True)
     bad = [label for label in FLAGS.labels or () if not label.strip().lstrip("-").isdigit()]
     if bad:
         raise ValueError(f"--labels={','.join(FLAGS.labels)}: labels must be integers. Received: {bad}")
@@ -84,6 +97,15 @@ def write_rows(model, transformer, conditions):
     with cli.flag_errors("output"):
         table_launch.write_csv(FLAGS.output, rows)
     print(f"wrote {FLAGS.output}: {len(rows)} rows, columns {list(rows.columns)}")
+
+
+def write_meshes(samples):
+    """Writes one `.obj` per voxel sample into `--meshes`."""
+    from tfgan_zoo import volumes
+
+    with cli.flag_errors("meshes"):
+        paths = volumes.write_meshes(samples, FLAGS.meshes)
+    print(f"wrote {len(paths)} meshes to {FLAGS.meshes} ({len(samples) - len(paths)} samples had no surface)")
 
 
 def main(argv):
@@ -103,9 +125,16 @@ def main(argv):
         transformer = table_launch.table_transformer(model)
     with cli.flag_errors("output"):
         table_launch.check_output(FLAGS.output, transformer is not None)
+    if FLAGS.meshes is not None and transformer is not None:
+        cli.exit_with(f"--meshes={FLAGS.meshes}: only volume models give meshes, not a table model.")
     if transformer is not None:
         write_rows(model, transformer, conditions)
         return
+    if FLAGS.meshes is not None and len(model.sample_shape) != 4:
+        cli.exit_with(
+            f"--meshes={FLAGS.meshes}: only volume models (samples [d, d, d, 1]) give meshes. "
+            f"Received: a model of samples {tuple(model.sample_shape)}"
+        )
     if conditions:
         cli.exit_with(f"--condition={FLAGS.condition}: only table models take a condition; pass --labels.")
     with cli.flag_errors("labels" if FLAGS.labels else "num_samples"):
@@ -113,6 +142,8 @@ def main(argv):
     with cli.flag_errors("output"):
         images_lib.save_grid(FLAGS.output, images_lib.as_images(samples), rows=rows)
     print(f"wrote {FLAGS.output}: {len(samples)} images, shape {samples.shape[1:]}")
+    if FLAGS.meshes is not None:
+        write_meshes(samples)
 
 
 if __name__ == "__main__":

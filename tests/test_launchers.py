@@ -32,6 +32,7 @@ from tfgan_zoo import callbacks as callbacks_lib
 from tfgan_zoo import data as data_lib
 from tfgan_zoo import export as export_lib
 from tfgan_zoo import images as images_lib
+from tfgan_zoo import volumes
 
 MODELS = tfgan_zoo.available_models()
 EPOCHS = 2
@@ -232,6 +233,15 @@ def followups(trained, tmp_path_factory):
             "launchers.generate",
             [f"--model_path={cgan_base}", f"--output={gen['labels']}", "--num_samples=20", "--labels=3,5"],
         ),
+        "meshes": (
+            "launchers.generate",
+            [f"--model_path={os.path.join(trained['gan3d']['workdir'], 'model.keras')}",
+             f"--output={os.path.join(root, 'g_vox.png')}", "--num_samples=4", f"--meshes={os.path.join(root, 'meshes')}"],
+        ),
+        "meshes_of_images": (
+            "launchers.generate",
+            [f"--model_path={cgan_keras}", f"--output={os.path.join(root, 'g_no.png')}", f"--meshes={os.path.join(root, 'no_meshes')}"],
+        ),
         "show": (None, ["show", "--dir", dcgan_export, "--all"]),
         "cases": (CASES, _bad_input_cases(root, finished_dirs)),
     }
@@ -251,6 +261,7 @@ def followups(trained, tmp_path_factory):
         "pngs": gen,
         "before": before,
         "cgan_base": cgan_base,
+        "trained": trained,
     }
 
 
@@ -446,6 +457,28 @@ def test_generate_chosen_labels(followups):
     gen = export_lib.load(followups["cgan_base"])
     want = images_lib.make_grid(gen.generate(labels=np.repeat([3, 5], 10).astype(np.int32), seed=0), rows=2)
     assert np.abs(want.astype(int) - grid.astype(int)).max() <= 1
+
+
+def test_generate_writes_a_mesh_per_volume_sample(followups):
+    proc = followups["procs"]["meshes"]
+    assert proc.returncode == 0, _explain(proc)
+    directory = os.path.join(followups["root"], "meshes")
+    written = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
+    skipped = int(re.search(r"\((\d+) samples had no surface\)", proc.stdout).group(1))
+    assert len(written) + skipped == 4 and written, proc.stdout
+    model = _load_keras(os.path.join(followups["trained"]["gan3d"]["workdir"], "model.keras"))
+    samples = model.generate(4, seed=0)
+    for name in written:
+        index = int(name[len("sample_") : -len(".obj")])
+        with open(os.path.join(directory, name)) as f:
+            text = f.read()
+        # The same mesh as tfgan_zoo.volumes makes of that sample.
+        assert text == volumes.obj_text(*volumes.mesh(samples[index, ..., 0]))
+
+
+def test_generate_refuses_meshes_of_images(followups):
+    _assert_clean_error(followups["procs"]["meshes_of_images"], r"--meshes=.*only volume models.*Received: a model of samples \(8, 8, 1\)")
+    assert not os.path.exists(os.path.join(followups["root"], "no_meshes"))
 
 
 # ----------------------------------------------------------------------------
