@@ -246,3 +246,33 @@ def test_two_replicas_train_like_one_with_each_option(options):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     for key in h1:
         assert h2[key][0] == pytest.approx(h1[key][0], rel=1e-5, abs=1e-5), key
+
+
+def test_the_options_of_issue_13_are_launcher_flags():
+    from absl import flags
+    from launchers import hparam_flags
+
+    given = {"historical_averaging": "0.5", "diff_augment": "color,cutout", "minibatch_features": "discrimination",
+             "minibatch_kernels": "16", "minibatch_kernel_dim": "3", "virtual_batch_norm": "true"}
+    flag_values = flags.FlagValues()
+    for hp in given:
+        flags.DEFINE_string(hp, None, "", flag_values=flag_values)
+    flag_values(["train"] + [f"--{hp}={text}" for hp, text in given.items()])
+    parsed = hparam_flags.hparams_from_flags("dcgan", flag_values)
+    assert parsed == {"historical_averaging": 0.5, "diff_augment": "color,cutout", "minibatch_features": "discrimination",
+                      "minibatch_kernels": 16, "minibatch_kernel_dim": 3, "virtual_batch_norm": True}
+    assert {k: tiny_model("dcgan", compile=False, **parsed).hparams[k] for k in parsed} == parsed
+
+
+@pytest.mark.parametrize("policy, kind", [("mixed_bfloat16", "stddev"), ("mixed_float16", "discrimination")])
+def test_the_options_of_issue_13_train_in_mixed_precision(policy, kind):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        model = tiny_model("dcgan", ema_decay=0.5, **{**BATCH_AND_HISTORY, "minibatch_features": kind})
+        x, _ = random_batch(model, 16)
+        history = model.fit(x, batch_size=8, epochs=1, verbose=0).history
+        assert all(np.isfinite(v[0]) for v in history.values()), history
+        images = model.generate(4, seed=0)
+        assert images.dtype == np.float32 and np.all(np.isfinite(images))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

@@ -104,3 +104,27 @@ def test_two_replicas_train_like_one_with_historical_averaging():
 def test_historical_averaging_is_refused_where_it_cannot_work(name, options, message):
     with pytest.raises(ValueError, match=message):
         tiny_model(name, compile=False, **options)
+
+
+def test_a_resumed_run_trains_like_an_uninterrupted_one_with_the_new_options(tmp_path):
+    from tfgan_zoo.callbacks import ResumableBackup
+
+    options = {"historical_averaging": 0.5, "diff_augment": "color,translation,cutout", "minibatch_features": "stddev",
+               "virtual_batch_norm": True}
+
+    def model():
+        gan = tiny_model("dcgan", compile=False, **options)
+        gan.compile(g_optimizer=keras.optimizers.SGD(0.05), d_optimizer=keras.optimizers.SGD(0.05))
+        return gan
+
+    x, _ = random_batch(model(), 16)
+    data = tf.data.Dataset.from_tensor_slices(x).batch(8)
+    whole = model()
+    whole.fit(data, epochs=2, verbose=0)
+    model().fit(data, epochs=1, verbose=0, callbacks=[ResumableBackup(str(tmp_path))])  # Interrupted after epoch 1.
+    resumed, backup = model(), ResumableBackup(str(tmp_path))
+    history = resumed.fit(data, epochs=2, verbose=0, callbacks=[backup]).history
+    assert backup.restored_epoch == 1 and len(history["d_loss"]) == 1  # It trained epoch 2 only,
+    assert _history(resumed, "d")["d_history_count"] == 4.0  # on the restored means.
+    for a, b in zip(whole.get_weights(), resumed.get_weights()):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)

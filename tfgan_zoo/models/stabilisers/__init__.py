@@ -44,11 +44,24 @@ own. They combine freely, and with one-sided `label_smoothing`.
   differentiable augmentations (`augment`), so the generator learns
   through them; images only.
 
+Two options shape the default networks, so they are hparams of
+`FamilyGAN` (the models that build them) rather than of `GAN`:
+`minibatch_features` (`"discrimination"`, Salimans et al. 2016, or
+`"stddev"`, Karras et al. 2018: `tfgan_zoo.networks.minibatch`) and
+`virtual_batch_norm` (Salimans et al. 2016:
+`tfgan_zoo.networks.virtual_batch_norm`). Here their layers are checked
+against the other settings (`combinations`), and the generator's VBN
+reference batch is drawn when the model is built.
+
 Under a `tf.distribute` strategy, instance noise is drawn for the global
 batch and sliced (`replicas.replica_slice`), as are DiffAugment's draws,
-and feature matching's means
-are over the global batch (an all-reduce), so N replicas train like one;
-R1 and the averages are per example and per weight.
+and feature matching's means are over the global batch (an all-reduce),
+so N replicas train like one;
+R1 and the averages are per example and per weight, and VBN normalises
+each example with the whole reference batch on every replica. The
+minibatch features are the exception: their statistics are over each
+replica's slice of the batch (so N replicas equal one replica on each
+slice, not on the global batch).
 
 Options act through the base's `discriminate`, `train_step` and
 `generate_batch`; on a variant that overrides the one an option needs,
