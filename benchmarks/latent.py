@@ -29,7 +29,14 @@ It prints a table and writes JSON (`--output`); figures go to `--figures`.
 Budget: `--epochs` passes over the 8,000 training images per model
 (`--epochs_for` per model; bigan's joint discriminator on 28x28x51 pairs
 costs about 5 CPU minutes an epoch, so it gets 1 by default), at `--width`
-(the DCGAN width; 16 keeps the other models to about a minute an epoch).
+(the DCGAN width, `--width_for` per model; 16 keeps the other models to
+about a minute an epoch), and with `--minutes` a wall-clock cap per model:
+its training stops after the first batch past it (the JSON records the
+steps and epochs run). `--threads` sets TensorFlow's thread pools (0: its
+default), so that a budget means the same on a busier machine.
+
+    # InfoGAN at the paper's width, one thread, one hour:
+    python benchmarks/latent.py --models infogan --width_for infogan=64 --epochs 200 --minutes 60 --threads 1
 """
 
 import argparse
@@ -62,10 +69,25 @@ def _create(key, width, seed):
     return tfgan_zoo.create(hparams.pop("model"), width=width, seed=seed, **hparams)
 
 
-def _train(model, x, y, epochs, batch_size):
-    start = time.time()
-    history = model.fit(x, y if model.conditional else None, batch_size=batch_size, epochs=epochs, verbose=0, shuffle=True)
-    return time.time() - start, {k: float(v[-1]) for k, v in history.history.items()}
+class _Budget(keras.callbacks.Callback):
+    """Counts the training steps; stops after the first one past `seconds` (None: no cap)."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds, self.steps, self.start = seconds, 0, time.time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.seconds is not None and time.time() - self.start > self.seconds:
+            self.model.stop_training = True
+
+
+def _train(model, x, y, epochs, batch_size, minutes=None):
+    """`(seconds, final logs, steps run)` of `fit` for `epochs`, or until `minutes` have passed."""
+    budget = _Budget(None if minutes is None else 60.0 * minutes)
+    history = model.fit(x, y if model.conditional else None, batch_size=batch_size, epochs=epochs, verbose=0, shuffle=True,
+                        callbacks=[budget])
+    return time.time() - budget.start, {k: float(v[-1]) for k, v in history.history.items()}, budget.steps
 
 
 def linear_probe(train_features, train_labels, test_features, test_labels, seed=0):
@@ -182,12 +204,26 @@ def run_aae_supervised(model, figures, classifier_seed=0):
     return result
 
 
+def _per_model(parser, flag, text, values):
+    """`values` updated from `text`, 'model=int,...' (ints >= 1)."""
+    values = dict(values)
+    for item in filter(None, text.split(",")):
+        name, _, value = item.partition("=")
+        if name not in MODELS or not value.isdigit() or int(value) < 1:
+            parser.error(f"--{flag}: expected model=value with a model of {list(MODELS)} and an int >= 1; received {item!r}")
+        values[name] = int(value)
+    return values
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--epochs_for", default="bigan=1", help="per-model epochs, e.g. 'bigan=1,aae=5'")
     parser.add_argument("--width", type=int, default=16)
+    parser.add_argument("--width_for", default="", help="per-model widths, e.g. 'infogan=64'")
+    parser.add_argument("--minutes", type=float, default=None, help="wall-clock training cap per model")
+    parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
     parser.add_argument("--batch_size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default="benchmarks/results/latent_mnist.json")
@@ -197,24 +233,30 @@ def main(argv=None):
     unknown = sorted(set(keys) - set(MODELS))
     if unknown:
         parser.error(f"--models: unknown {unknown}; valid: {list(MODELS)}")
-    epochs = {k: args.epochs for k in keys}
-    for item in filter(None, args.epochs_for.split(",")):
-        name, _, value = item.partition("=")
-        if name not in MODELS or not value.isdigit() or int(value) < 1:
-            parser.error(f"--epochs_for: expected model=epochs with a model of {list(MODELS)}; received {item!r}")
-        epochs[name] = int(value)
+    epochs = _per_model(parser, "epochs_for", args.epochs_for, {k: args.epochs for k in keys})
+    widths = _per_model(parser, "width_for", args.width_for, {k: args.width for k in keys})
+    if args.minutes is not None and not args.minutes > 0:
+        parser.error(f"--minutes must be positive; received {args.minutes!r}")
+    if args.threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     x, y = data_lib.load_arrays(DATASET, split="train", image_shape=(28, 28, 1))
     y = np.asarray(y)
     if args.figures:
         os.makedirs(args.figures, exist_ok=True)
     pixels = linear_probe(x[TRAIN], y[TRAIN], x[TEST], y[TEST])
-    rows, results = [], {"dataset": DATASET, "epochs": epochs, "width": args.width,
-                         "batch_size": args.batch_size, "probe_raw_pixels": pixels, "models": {}}
+    rows, results = [], {"dataset": DATASET, "epochs": epochs, "width": widths, "minutes": args.minutes,
+                         "threads": args.threads, "seed": args.seed, "batch_size": args.batch_size,
+                         "probe_raw_pixels": pixels, "models": {}}
     for key in keys:
         keras.utils.set_random_seed(args.seed)
-        model = _create(key, args.width, args.seed)
-        seconds, logs = _train(model, x[TRAIN], y[TRAIN], epochs[key], args.batch_size)
-        result = {"epochs": epochs[key], "train_seconds": seconds, "final_logs": logs, "hparams": model.hparams}
+        model = _create(key, widths[key], args.seed)
+        seconds, logs, steps = _train(model, x[TRAIN], y[TRAIN], epochs[key], args.batch_size, args.minutes)
+        steps_per_epoch = -(-len(x[TRAIN]) // args.batch_size)
+        result = {"epochs": epochs[key], "train_steps": steps, "epochs_run": steps / steps_per_epoch,
+                  "train_seconds": seconds, "final_logs": logs, "hparams": model.hparams}
         if key == "infogan":
             result.update(run_infogan(model, x, y, args.figures))
         if key in ("bigan", "aae"):
@@ -229,7 +271,7 @@ def main(argv=None):
             _grid(np.concatenate([held_out, model.reconstruct(held_out)]), 2,
                   os.path.join(args.figures, "bigan_reconstructions.png"), "BiGAN: held-out digits (top), G(E(x)) (bottom)")
         results["models"][key] = result
-        rows.append([key, str(epochs[key]), f"{seconds:.0f}"] + [
+        rows.append([key, f"{steps / steps_per_epoch:.3g}", f"{seconds:.0f}"] + [
             f"{result[m]:.3f}" if m in result else "-"
             for m in ("unsupervised_accuracy", "probe_codes", "probe_random_encoder", "probe_raw_pixels",
                       "reconstruction_mse", "code_prior_mmd2", "label_accuracy")

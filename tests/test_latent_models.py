@@ -8,6 +8,7 @@ test_export.py) covers fit, round trips, replicas and export for each.
 
 import math
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -131,7 +132,48 @@ def test_q_discriminator_shares_one_trunk():
     logit, q = d.outputs
     assert tuple(logit.shape) == (None, 1) and tuple(q.shape) == (None, 5)
     # The two heads read the same features: both sit on the trunk's flatten.
-    assert d.get_layer("logits").input is d.get_layer("q_hidden").input
+    assert d.get_layer("logits").input is d.get_layer("q_hidden").input is d.get_layer("flatten").output
+    assert isinstance(d.get_layer("q_hidden_bn"), keras.layers.BatchNormalization)  # Q's FC 128: BN, leaky ReLU.
+
+
+def _chain(model):
+    return [(layer.name, type(layer).__name__) for layer in model.layers[1:]]
+
+
+def test_infogan_networks_are_the_papers(tmp_path):
+    # Chen et al., appendix C (MNIST), at width 64: D conv64 - conv128 (BN) - FC1024 (BN) shared by the
+    # logit and Q (FC128, BN); G FC1024 (BN) - FC 7x7x128 (BN) - deconv64 (BN) - deconv1; 4x4 kernels.
+    model = tfgan_zoo.create("infogan", width=64, seed=0)
+    d, g = model.discriminator, model.generator
+    assert d.get_layer("conv_0").filters == 64 and d.get_layer("conv_1").filters == 128
+    assert d.get_layer("conv_1").kernel_size == (4, 4) and g.get_layer("deconv_1").kernel_size == (4, 4)
+    assert d.get_layer("shared").units == 1024 and d.get_layer("q_hidden").units == 128
+    assert d.get_layer("logits").input is d.get_layer("q_hidden").input is d.get_layer("shared_act").output
+    assert _chain(g) == [
+        ("hidden", "Dense"), ("hidden_bn", "BatchNormalization"), ("hidden_act", "ReLU"),
+        ("project", "Dense"), ("reshape", "Reshape"), ("project_bn", "BatchNormalization"), ("project_relu", "ReLU"),
+        ("deconv_1", "Conv2DTranspose"), ("deconv_1_bn", "BatchNormalization"), ("deconv_1_relu", "ReLU"),
+        ("deconv_out", "Conv2DTranspose"), ("tanh", "Activation"),
+    ]
+    assert g.get_layer("hidden").units == 1024 and g.get_layer("reshape").output.shape[1:] == (7, 7, 128)
+    # Chen et al.'s learning rates: 1e-3 for G, 2e-4 for D (and Q), Adam with beta_1 = 0.5.
+    model.compile()
+    assert float(model.g_optimizer.learning_rate.numpy()) == pytest.approx(1e-3)
+    assert float(model.d_optimizer.learning_rate.numpy()) == pytest.approx(2e-4)
+    assert model.g_optimizer.beta_1 == model.d_optimizer.beta_1 == pytest.approx(0.5)
+    # The tiny config's (tests/helpers) networks are the plain pair; with the FC layers, a .keras round trip.
+    small = tiny_model("infogan", fc_units=8)
+    small.save(tmp_path / "infogan.keras")
+    loaded = keras.saving.load_model(tmp_path / "infogan.keras")
+    np.testing.assert_allclose(loaded.generate(3, seed=1), small.generate(3, seed=1), atol=1e-6)
+    x = np.random.default_rng(0).uniform(-1, 1, (3, 8, 8, 1)).astype("float32")
+    np.testing.assert_allclose(loaded.infer_codes(x)["categorical"], small.infer_codes(x)["categorical"], atol=1e-6)
+    # fc_units=0: the plain DCGAN pair.
+    plain = tfgan_zoo.create("infogan", width=8, fc_units=0, seed=0)
+    assert _chain(plain.generator)[0] == ("project", "Dense")
+    assert plain.discriminator.get_layer("q_hidden").input is plain.discriminator.get_layer("flatten").output
+    with pytest.raises(ValueError, match="Received: fc_units=-1"):
+        tfgan_zoo.create("infogan", width=8, fc_units=-1)
 
 
 # ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ instead of the logit, so it follows the same architecture rules.
   Gaussian posterior (`GaussianCode`, whose `loc_and_log_scale` gives the
   reparametrised sample's parameters).
 - `q_discriminator`: InfoGAN's discriminator, one trunk with two heads, the
-  real/fake logit and Q's code posterior.
+  real/fake logit and Q's code posterior; `q_generator`, its generator with
+  the paper's fully connected layer before the DCGAN projection.
 - `joint_discriminator`, `joint_shape`, `joint_input`: BiGAN's `D(x, z)`,
   the family's discriminator on a `(x, z)` pair packed as one sample, `z`
   tiled over the image as extra channels (as the conditional
@@ -26,7 +27,9 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo.networks.dcgan import dcgan_discriminator
+from tfgan_zoo.networks.dcgan import dcgan_generator
 from tfgan_zoo.networks.layers import glorot_initializer
+from tfgan_zoo.networks.layers import normal_initializer
 from tfgan_zoo.networks.mlp import mlp_discriminator
 
 POSTERIORS = ("deterministic", "gaussian")
@@ -127,20 +130,45 @@ def encoder_features(encoder_model):
     return keras.Model(encoder_model.inputs, encoder_model.get_layer("z").input, name=f"{encoder_model.name}_features")
 
 
+def _dense_bn(h, units, activation, seed, index, synchronized_bn, name):
+    """Dense (no bias) -> batch norm -> `activation` (a Keras layer class)."""
+    h = keras.layers.Dense(int(units), use_bias=False, kernel_initializer=normal_initializer(seed, index), name=name)(h)
+    h = keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=synchronized_bn, name=f"{name}_bn")(h)
+    return activation(name=f"{name}_act")(h)
+
+
 def q_discriminator(network, sample_shape, q_dim, width=None, kernel_size=5, seed=None,
-                    synchronized_bn=False, hidden_units=128, name="discriminator"):
+                    synchronized_bn=False, hidden_units=128, shared_units=0, name="discriminator"):
     """InfoGAN's discriminator: `x` -> `[logit [batch, 1], q [batch, q_dim]]`.
 
-    One trunk (the family's discriminator), two heads: the real/fake logit
-    and Q's parameters, after one hidden layer of its own (Chen et al.,
-    appendix C: FC 128, leaky ReLU).
+    One trunk (the family's discriminator, then `shared_units` fully
+    connected units if > 0), two heads: the real/fake logit and Q's
+    parameters, after one hidden layer of its own of `hidden_units`. Chen et
+    al., appendix C (MNIST): conv 64 - conv 128 - FC 1024 shared, Q's FC 128;
+    batch norm and leaky ReLU after each but the first conv.
     """
     inputs, h = trunk(network, sample_shape, width, kernel_size, None, seed, synchronized_bn)
+    lrelu = lambda name: keras.layers.LeakyReLU(negative_slope=0.2, name=name)  # noqa: E731
+    if shared_units:
+        h = _dense_bn(h, shared_units, lrelu, seed, 903, synchronized_bn, "shared")
     logit = keras.layers.Dense(1, kernel_initializer=glorot_initializer(seed, 900), dtype="float32", name="logits")(h)
-    q = keras.layers.Dense(int(hidden_units), kernel_initializer=glorot_initializer(seed, 901), name="q_hidden")(h)
-    q = keras.layers.LeakyReLU(negative_slope=0.2, name="q_lrelu")(q)
+    q = _dense_bn(h, hidden_units, lrelu, seed, 904, synchronized_bn, "q_hidden")
     q = keras.layers.Dense(int(q_dim), kernel_initializer=glorot_initializer(seed, 902), dtype="float32", name="q")(q)
     return _model(inputs, [logit, q], name)
+
+
+def q_generator(sample_shape, latent_dim, hidden_units=1024, width=None, kernel_size=5, seed=None,
+                synchronized_bn=False, name="generator"):
+    """InfoGAN's generator: `z` -> FC `hidden_units` (batch norm, ReLU) ->
+    the DCGAN generator's layers (projection, transposed convolutions; see
+    `dcgan_generator`). Chen et al., appendix C (MNIST): FC 1024 - FC
+    7x7x128 - deconv 64 - deconv 1."""
+    z = keras.Input(shape=(int(latent_dim),), name="z")
+    h = _dense_bn(z, hidden_units, keras.layers.ReLU, seed, 50, synchronized_bn, "hidden")
+    body = dcgan_generator(sample_shape, hidden_units, width, kernel_size, None, seed, synchronized_bn)
+    for layer in body.layers[1:]:  # A chain: its layers on `h`, one flat model.
+        h = layer(h)
+    return keras.Model(z, h, name=name)
 
 
 def joint_shape(sample_shape, latent_dim):

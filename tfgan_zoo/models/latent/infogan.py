@@ -1,6 +1,7 @@
 """InfoGAN (Chen et al. 2016, "InfoGAN: Interpretable Representation
 Learning by Information Maximizing Generative Adversarial Nets")."""
 
+import keras
 import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
@@ -42,9 +43,18 @@ class InfoGAN(LatentGAN):
         learn_continuous_scale: Q also predicts a log-scale per continuous
             code (else the scale is 1, the paper's factored Gaussian).
         q_width: units of Q's hidden layer (paper, MNIST: 128).
+        fc_units: units of the fully connected layer (batch norm) after the
+            discriminator's convolutions, shared by the logit and Q, and,
+            on the `"dcgan"` network, before the generator's projection
+            (`encoders.q_discriminator`, `encoders.q_generator`; paper,
+            MNIST: 1024); 0 for the plain family networks.
+        kernel_size: the convolutions' kernel size (paper, MNIST: 4).
         latent_dim: the whole `z`: noise, plus `categorical_dim +
             continuous_dim` (paper, MNIST: 62 + 10 + 2).
         **kwargs: the `FamilyGAN` and `GAN` hparams (`prior` is the noise's).
+
+    The default optimizers are the paper's: Adam(1e-3, beta_1=0.5) for the
+    generator, Adam(2e-4, beta_1=0.5) for the discriminator and Q.
 
     Example:
 
@@ -58,7 +68,9 @@ class InfoGAN(LatentGAN):
 
     logged = ("d_loss", "g_loss", "info_loss")
     fixed_hparams = ("num_classes",)
-    tiny_hparams = {"categorical_dim": 3, "continuous_dim": 2, "q_width": 8}
+    # The plain family networks: with the FC layers' batch norm over 8 examples, 1 and 2 replicas
+    # drift apart by ~1e-4 in three steps (tests/test_models.py's equivalence test asks for 1e-5).
+    tiny_hparams = {"categorical_dim": 3, "continuous_dim": 2, "q_width": 8, "fc_units": 0}
 
     def __init__(
         self,
@@ -68,7 +80,10 @@ class InfoGAN(LatentGAN):
         lambda_continuous=0.1,
         learn_continuous_scale=False,
         q_width=128,
+        fc_units=1024,
+        kernel_size=4,
         latent_dim=74,
+        generator=None,
         discriminator=None,
         **kwargs,
     ):
@@ -85,13 +100,21 @@ class InfoGAN(LatentGAN):
         for name, value in (("lambda_categorical", lambda_categorical), ("lambda_continuous", lambda_continuous)):
             if not float(value) >= 0:
                 raise ValueError(f"`{name}` must be >= 0. Received: {name}={value!r}")
+        if isinstance(fc_units, bool) or int(fc_units) != fc_units or fc_units < 0:
+            raise ValueError(f"`fc_units` must be an int >= 0. Received: fc_units={fc_units!r}")
         q_dim = int(categorical_dim) + int(continuous_dim) * (2 if learn_continuous_scale else 1)
+        options = self.network_options()
+        network = options.pop("network")
         if discriminator is None:
-            options = self.network_options()
             discriminator = encoders.q_discriminator(
-                options.pop("network"), self.hparams["sample_shape"], q_dim, hidden_units=q_width, **options
+                network, self.hparams["sample_shape"], q_dim, hidden_units=q_width, shared_units=fc_units, **options
             )
-        super().__init__(discriminator=discriminator, latent_dim=latent_dim, num_classes=None, **kwargs)
+        if generator is None and fc_units and network == "dcgan":
+            generator = encoders.q_generator(self.hparams["sample_shape"], latent_dim, fc_units, **options)
+        super().__init__(
+            generator=generator, discriminator=discriminator, latent_dim=latent_dim, num_classes=None,
+            network_options={"kernel_size": kernel_size}, **kwargs,
+        )
         self.categorical_dim, self.continuous_dim, self.noise_dim = int(categorical_dim), int(continuous_dim), noise_dim
         self.learn_continuous_scale = bool(learn_continuous_scale)
         self.lambda_categorical = float(lambda_categorical)
@@ -103,6 +126,10 @@ class InfoGAN(LatentGAN):
         if self.continuous_dim:
             blocks.append(tfd.Sample(tfd.Uniform(-1.0, 1.0), [self.continuous_dim]))
         self._prior = tfd.Blockwise(blocks)
+
+    def default_optimizers(self):
+        """Adam(1e-3, beta_1=0.5) for G, Adam(2e-4, beta_1=0.5) for D and Q (Chen et al.'s code)."""
+        return keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
 
     # ------------------------------------------------------------------
     # The codes.
