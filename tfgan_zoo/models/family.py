@@ -29,17 +29,18 @@ class FamilyGAN(GAN):
             like one).
         generator: bring your own generator instead.
         discriminator: bring your own discriminator instead.
-        minibatch_features: `"discrimination"` (Salimans et al. 2016) or
-            `"stddev"` (Karras et al. 2018) adds a layer on the
-            discriminator's last hidden features that appends each
-            example's closeness to the rest of its batch (per replica under
-            a strategy; `tfgan_zoo.networks.minibatch`); None: off.
+        minibatch_features: `"discrimination"` or `"stddev"` adds a layer on
+            the discriminator's last hidden features that appends each
+            example's closeness to the rest of its batch (None: off). Per
+            replica under a strategy; minibatch discrimination is Salimans
+            et al. 2016's, the minibatch standard deviation Karras et al.
+            2018's (`tfgan_zoo.networks.minibatch`).
         minibatch_kernels: `B`, the features minibatch discrimination appends.
         minibatch_kernel_dim: `C`, the size of each of its projected rows.
-        virtual_batch_norm: virtual batch norm in the generator (Salimans
-            et al. 2016): each example normalised with a fixed reference
-            batch's statistics, so its output depends on its `z` alone
-            (`tfgan_zoo.networks.virtual_batch_norm`).
+        virtual_batch_norm: virtual batch norm in the generator, each
+            example normalised with a fixed reference batch's statistics
+            combined with its own, so its output depends on its `z` alone.
+            Salimans et al. 2016 (`tfgan_zoo.networks.virtual_batch_norm`).
         network_options: more `build_pair` options (`kernel_size`,
             `critic_norm`, `output_dim`), for subclasses to set.
         **kwargs: `GAN` hparams (`loss`, `d_steps`, `prior`, ...).
