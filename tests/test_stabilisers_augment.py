@@ -133,3 +133,13 @@ def test_two_replicas_train_like_one_with_diff_augment():
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     for key in h1:
         assert h2[key][0] == pytest.approx(h1[key][0], rel=1e-5, abs=1e-5), key
+
+
+@pytest.mark.parametrize("options", [{"diff_augment": "cutout"}, {"instance_noise": 0.1}], ids=lambda o: next(iter(o)))
+def test_an_option_on_ds_inputs_is_refused_where_the_loss_bypasses_discriminate(options):
+    # lapgan's losses call its level discriminators directly: the option would do nothing.
+    model = tiny_model("lapgan", **options)
+    x, _ = random_batch(model, 16)
+    name, value = next(iter(options.items()))
+    with pytest.raises(ValueError, match=rf"which the discriminator loss of LAPGAN does not call.*Received: {name}={value!r}"):
+        model.fit(x, batch_size=8, epochs=1, verbose=0)

@@ -125,6 +125,10 @@ class Stabilisers:
         self._features = features_lib.feature_model(model.discriminator, feature_layer) if self.feature_matching else None
         self._averages = averages_lib.generator_averages(model.generator) if self.ema_decay else None
         _draw_reference_batches(model)
+        # The options on D's inputs, and whether D's loss went through
+        # `discriminate` (set while tracing; see `discriminator_loss`).
+        self._on_inputs = {k: v for k, v in (("diff_augment", diff_augment), ("instance_noise", instance_noise)) if v}
+        self._discriminated = False
         self._history = {
             "d": averages_lib.HistoricalAverages(model, model.discriminator, "d"),
             "g": averages_lib.HistoricalAverages(model, model.generator, "g"),
@@ -141,6 +145,7 @@ class Stabilisers:
 
     def discriminator_inputs(self, model, samples):
         """`samples` augmented (`diff_augment`), then with instance noise."""
+        self._discriminated = True
         return self.noisy(model, augment_lib.augment(model, samples, self.diff_augment))
 
     def noise_sigma(self, model):
@@ -165,7 +170,19 @@ class Stabilisers:
 
     def discriminator_loss(self, model, real, labels, loss_and_logs):
         """The discriminator's `(per_example, logs)` with the R1 and
-        historical-averaging terms added."""
+        historical-averaging terms added.
+
+        Raises:
+            ValueError: if an option on D's inputs is set but the variant's
+                discriminator loss never called `discriminate` (e.g.
+                `lapgan`'s level discriminators), at the first trace.
+        """
+        if self._on_inputs and not self._discriminated:
+            name, value = next(iter(self._on_inputs.items()))
+            raise ValueError(
+                f"`{name}` acts in GAN.discriminate, which the discriminator loss of {type(model).__name__} does "
+                f"not call, so it does not apply to this model. Received: {name}={value!r}"
+            )
         loss, logs = self._historical("d", loss_and_logs)
         if not self.r1_weight:
             return loss, logs
