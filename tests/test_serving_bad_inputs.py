@@ -19,7 +19,7 @@ import tensorflow as tf
 from helpers import tiny_model
 
 from tfgan_zoo import export as export_lib
-from tfgan_zoo import serving_checks as checks
+from tfgan_zoo import graph_checks as checks
 
 MAX_SAMPLES = 8
 LATENT = 8  # tiny_model's latent_dim.
@@ -235,7 +235,7 @@ def test_exported_generate_batches_z_past_max_samples(name, exports, generators)
 
 
 # ----------------------------------------------------------------------------
-# The checks themselves (`tfgan_zoo.serving_checks`), eagerly and in a graph.
+# The checks themselves (`tfgan_zoo.graph_checks`), eagerly and in a graph.
 
 F = tf.float32
 # (id, make checks, substrings); each check also passes on good input.

@@ -12,7 +12,7 @@
   conditional models) -> the same outputs. Stateless random ops: a seed
   always gives the same images, the same as `model.generate(seed=...)`.
 
-Requests are checked inside the graph (`tfgan_zoo.serving_checks`): a
+Requests are checked inside the graph (`tfgan_zoo.graph_checks`): a
 wrong `z` width, NaN or Inf in `z`, a label out of range, or `num_samples`
 not in `[1, max_samples]` fail with InvalidArgument naming the value, never
 garbage or an out-of-memory.
@@ -66,7 +66,7 @@ from tfgan_zoo import fileio
 from tfgan_zoo import priors
 from tfgan_zoo import sampling
 from tfgan_zoo import serving
-from tfgan_zoo import serving_checks as checks
+from tfgan_zoo import graph_checks as checks
 from tfgan_zoo.checks import positive_int
 from tfgan_zoo.version import __version__
 

@@ -8,7 +8,7 @@ import tensorflow_probability as tfp
 
 from tfgan_zoo import priors
 from tfgan_zoo import sampling
-from tfgan_zoo import serving_checks as checks
+from tfgan_zoo import graph_checks as checks
 from tfgan_zoo.models.latent.base import LatentGAN
 from tfgan_zoo.networks import encoders
 from tfgan_zoo.registry import register_model

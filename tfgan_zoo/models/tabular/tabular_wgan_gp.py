@@ -11,7 +11,7 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo import priors
 from tfgan_zoo import sampling
-from tfgan_zoo import serving_checks as checks
+from tfgan_zoo import graph_checks as checks
 from tfgan_zoo.models.base import GAN
 from tfgan_zoo.models.critics.base import PenaltyCriticGAN
 from tfgan_zoo.models.tabular import conditions as conditions_lib

@@ -1,4 +1,4 @@
-"""In-graph request checks for the exported signatures (`tfgan_zoo.export`).
+"""In-graph checks of request tensors, for the exported signatures and the models' endpoints.
 
 Each function takes the signature's input tensors and returns a list of
 assert ops; `checked(checks, *tensors)` returns the tensors behind them, so
