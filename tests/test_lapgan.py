@@ -162,3 +162,20 @@ def test_mnist_sizes_build():
         (14, 14, 1),
         (28, 28, 1),
     ]
+
+
+def test_trains_on_a_colour_tfds_dataset_through_data_load():
+    # The `tfds:cifar10` path a user would take, with tfds' mock data
+    # (32x32x3 uint8 images, random labels): 8 -> 16 -> 32 levels.
+    tfds = pytest.importorskip("tensorflow_datasets")
+    from tfgan_zoo import data
+
+    with tfds.testing.mock_data(num_examples=16):
+        ds = data.load("tfds:cifar10", batch_size=8, image_shape=(32, 32, 3), seed=0)
+        images, _ = next(iter(ds))
+        model = tiny_model("lapgan", sample_shape=(32, 32, 3))
+        history = model.fit(ds.map(lambda x, y: x), epochs=1, verbose=0).history
+    assert images.shape == (8, 32, 32, 3) and -1.0 <= images.numpy().min() < images.numpy().max() <= 1.0
+    assert history["d_loss"] and all(np.isfinite(v[-1]) for v in history.values())
+    levels = model.generate(2, seed=0, return_pyramid=True)
+    assert [tuple(level.shape) for level in levels] == [(2, 8, 8, 3), (2, 16, 16, 3), (2, 32, 32, 3)]
