@@ -69,8 +69,9 @@ Scaling and faults:
 - A NaN or Inf loss stops training with exit code 3 and a message naming
   the step; the last good backup is kept and nothing is exported.
 - `--deterministic` (op determinism plus seeds) makes reruns bitwise
-  identical on the same machine; `--mixed_precision=mixed_float16` or
-  `mixed_bfloat16` trains in reduced precision (loss scaling for float16).
+  identical on the same machine; `--precision=bfloat16` or `float16` (a
+  model hparam, `tfgan_zoo.precision`) trains in reduced precision (loss
+  scaling for float16).
 
 At the end it prints `generator_sha256: ...`, a digest of the generator's
 weights, to compare runs and workers.
@@ -122,9 +123,6 @@ flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multiworker", 
 flags.DEFINE_integer("cpu_replicas", 2, "--strategy=mirrored without GPUs: logical CPU devices to use.")
 flags.DEFINE_string("tpu", "", "--strategy=tpu: TPU name or address.")
 flags.DEFINE_bool("deterministic", False, "Deterministic ops and seeds: bitwise-reproducible runs.")
-flags.DEFINE_enum(
-    "mixed_precision", None, ["mixed_float16", "mixed_bfloat16"], "Mixed-precision dtype policy."
-)
 
 hparam_flags.define_hparam_flags()
 
@@ -193,8 +191,6 @@ def train(workdir):
     keras.utils.set_random_seed(FLAGS.seed)
     if FLAGS.deterministic:
         tf.config.experimental.enable_op_determinism()
-    if FLAGS.mixed_precision:
-        keras.mixed_precision.set_global_policy(FLAGS.mixed_precision)
     given = hparam_flags.hparams_from_flags(FLAGS.model)
     table = table_data()
     data_info = table.info if table else data_lib.info(FLAGS.dataset, split=FLAGS.split)
@@ -209,7 +205,7 @@ def train(workdir):
     replicas = strategy.num_replicas_in_sync
     run = training.run_record(
         FLAGS.model, hparams, FLAGS.dataset, FLAGS.split, FLAGS.batch_size, FLAGS.steps_per_epoch,
-        label=FLAGS.label, seed=FLAGS.seed, replicas=replicas, mixed_precision=FLAGS.mixed_precision,
+        label=FLAGS.label, seed=FLAGS.seed, replicas=replicas,
     )
     training.check_same_run(workdir, run)
     if table:

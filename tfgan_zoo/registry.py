@@ -9,6 +9,7 @@ import inspect
 import keras
 
 from tfgan_zoo import checks
+from tfgan_zoo import precision
 
 _MODELS = {}
 
@@ -43,6 +44,7 @@ HPARAM_RULES = {
     "clip_value": checks.positive,
     "synchronized_bn": checks.boolean,
     "loss": lambda value, name: None if value is None else checks.string(value, name),
+    "precision": precision.check,
 }
 
 

@@ -62,6 +62,8 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         label_smoothing: one-sided label smoothing of the real target.
         prior: latent prior, `"normal"` or `"uniform"`.
         seed: seeds the training noise and `generate()`; `None` is random.
+        precision: `"float32"`, `"bfloat16"` or `"float16"`: the dtype policy the model and its
+            default networks are built under (`tfgan_zoo.precision`); None: Keras' global policy.
         instance_noise: σ of Gaussian noise on the discriminator's training
             inputs (0: off). See `tfgan_zoo.models.stabilisers` for these options.
         instance_noise_anneal_steps: D steps for σ to fall linearly to 0 (0: constant).
@@ -119,12 +121,14 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         label_smoothing=0.0,
         prior="normal",
         seed=None,
+        precision=None,
         # The stabilisers (`tfgan_zoo.models.stabilisers`).
         instance_noise=0.0, instance_noise_anneal_steps=0, r1_weight=0.0, spectral_norm=False, ema_decay=0.0,
         feature_matching=0.0, feature_layer=None, historical_averaging=0.0, diff_augment=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.precision = precision  # Applied around the whole construction (`models.hparams`).
         self.generator = generator
         self.discriminator = discriminator
         # The values were checked by their rules (`registry.HPARAM_RULES`).

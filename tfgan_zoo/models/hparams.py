@@ -15,7 +15,8 @@ does it for every variant), so that the outermost constructor call of a
 model stores its arguments, defaults filled in and aliases renamed
 (`registry.canonical_hparams`), before any code runs. `get_config` then
 returns them, with the networks serialized, and a variant needs neither a
-`get_config` of its own nor to copy its arguments into attributes.
+`get_config` of its own nor to copy its arguments into attributes. The
+outermost call also runs under the model's `precision` (`tfgan_zoo.precision`).
 """
 
 import copy
@@ -24,6 +25,7 @@ import inspect
 
 import keras
 
+from tfgan_zoo import precision
 from tfgan_zoo import registry
 
 _RECORDED = "_recorded_hparams"
@@ -110,7 +112,9 @@ def record_hparams(cls):
         # object.__setattr__: Keras would wrap a dict attribute in its
         # tracking structures (and before keras.Model.__init__ it cannot).
         object.__setattr__(self, _RECORDED, recorded)
-        init(self, **explicit)
+        # The networks are built inside, so under the model's precision.
+        with precision.policy_scope(values.get("precision")):
+            init(self, **explicit)
 
     __init__._records_hparams = True
     # The merged signature, for inspect.getfullargspec too (Keras reads it
