@@ -134,6 +134,7 @@ def run_infogan(model, x, y, figures):
     train = model.infer_codes(x[TRAIN])["categorical"].argmax(1)
     test = model.infer_codes(x[TEST])["categorical"].argmax(1)
     result = {"unsupervised_accuracy": matched_accuracy(train, y[TRAIN], test, y[TEST], model.categorical_dim)}
+    print(f"infogan: {result}", file=sys.stderr, flush=True)  # Before the figure, which may fail.
     if figures:
         sweep = np.linspace(-2, 2, 9)
         rows = []
