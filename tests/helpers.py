@@ -40,6 +40,17 @@ def tiny_model(name, compile=True, **overrides):
     return tfgan_zoo.create(name, compile=compile, **hparams)
 
 
+def trained_networks(model):
+    """The networks `model`'s optimizers train: the generator, and the
+    discriminator where it has one (`gmmn` has none, and no `d_optimizer`)."""
+    return [model.generator] + ([] if model.discriminator is None else [model.discriminator])
+
+
+def optimizer_kwargs(model, g_optimizer, d_optimizer):
+    """`compile` kwargs: `d_optimizer` only for a model with a discriminator."""
+    return {"g_optimizer": g_optimizer, **({} if model.discriminator is None else {"d_optimizer": d_optimizer})}
+
+
 def random_batch(model, n=16, seed=0):
     """`(samples in the model's sample_range, labels)` shaped for `model`."""
     rng = np.random.default_rng(seed)

@@ -8,6 +8,8 @@ import tensorflow as tf
 from helpers import tiny_hparams
 from helpers import random_batch
 from helpers import tiny_model
+from helpers import optimizer_kwargs
+from helpers import trained_networks
 
 import tfgan_zoo
 from tfgan_zoo import distribute
@@ -19,8 +21,8 @@ MODELS = tfgan_zoo.available_models()
 @pytest.mark.parametrize("name", MODELS)
 def test_every_registered_model_has_a_tiny_config(name):
     model = tiny_model(name, compile=False)
-    assert model.generator.count_params() < 50_000, tiny_hparams(name)
-    assert model.discriminator.count_params() < 50_000, tiny_hparams(name)
+    for network in trained_networks(model):
+        assert network.count_params() < 50_000, tiny_hparams(name)
 
 
 def test_the_zoo_is_registered():
@@ -43,11 +45,14 @@ def test_model_api(name):
     # A GAN train step, not Keras' supervised default.
     assert cls.train_step is not keras.Model.train_step
     assert isinstance(model.generator, keras.Model)
-    assert isinstance(model.discriminator, keras.Model)
-    assert isinstance(model.g_optimizer, keras.optimizers.Optimizer)
-    assert isinstance(model.d_optimizer, keras.optimizers.Optimizer)
-    assert model.g_optimizer is not model.d_optimizer
-    assert model.g_optimizer.built and model.d_optimizer.built
+    assert isinstance(model.g_optimizer, keras.optimizers.Optimizer) and model.g_optimizer.built
+    if model.discriminator is None:  # No discriminator, no second optimizer (gmmn).
+        assert model.d_optimizer is None and model.discriminator_variables == []
+    else:
+        assert isinstance(model.discriminator, keras.Model)
+        assert isinstance(model.d_optimizer, keras.optimizers.Optimizer)
+        assert model.g_optimizer is not model.d_optimizer
+        assert model.d_optimizer.built
     assert model.latent_dim == tiny_hparams(name)["latent_dim"]
     assert cls.model_name == name
 
@@ -55,15 +60,15 @@ def test_model_api(name):
 @pytest.mark.parametrize("name", MODELS)
 def test_fit_step_trains_both_networks(name):
     model = tiny_model(name)
-    g0 = [w.copy() for w in model.generator.get_weights()]
-    d0 = [w.copy() for w in model.discriminator.get_weights()]
+    before = [[w.copy() for w in net.get_weights()] for net in trained_networks(model)]
     history = model.fit(_dataset(model), epochs=1, verbose=0)
-    for key in ("d_loss", "g_loss"):
+    for key in ("d_loss", "g_loss")[model.discriminator is None:]:
         assert np.isfinite(history.history[key][0]), history.history
     assert int(model.g_optimizer.iterations.numpy()) == 2
-    assert int(model.d_optimizer.iterations.numpy()) == 2 * model.d_steps
-    assert any(not np.array_equal(a, b) for a, b in zip(g0, model.generator.get_weights()))
-    assert any(not np.array_equal(a, b) for a, b in zip(d0, model.discriminator.get_weights()))
+    if model.discriminator is not None:
+        assert int(model.d_optimizer.iterations.numpy()) == 2 * model.d_steps
+    for w0, net in zip(before, trained_networks(model)):
+        assert any(not np.array_equal(a, b) for a, b in zip(w0, net.get_weights())), net.name
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -85,7 +90,8 @@ def test_keras_round_trip(name, tmp_path):
         assert loaded_config[key] == config[key], key
     assert loaded.g_optimizer.get_config() == model.g_optimizer.get_config()
     assert int(loaded.g_optimizer.iterations.numpy()) == int(model.g_optimizer.iterations.numpy())
-    for a, b in zip(model.d_optimizer.variables, loaded.d_optimizer.variables):
+    assert (loaded.d_optimizer is None) is (model.d_optimizer is None)
+    for a, b in zip(*(m.d_optimizer.variables for m in (model, loaded) if m.d_optimizer is not None)):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     # It keeps training after loading.
     loaded.fit(_dataset(loaded), epochs=1, verbose=0)
@@ -285,18 +291,17 @@ def test_minimax_and_non_saturating_generator_losses_differ():
 
 def _train_one_step(name, strategy, global_batch, d_steps=1, **hparams):
     with strategy.scope():
-        model = tiny_model(name, compile=False, d_steps=d_steps, **_sync_bn(name), **hparams)
+        steps = {"d_steps": d_steps} if "d_steps" in tfgan_zoo.model_hparams(name) else {}  # gmmn has no D.
+        model = tiny_model(name, compile=False, **steps, **_sync_bn(name), **hparams)
         # SGD, not Adam: Adam is invariant to a constant gradient scale, so
         # it would hide a loss averaged per replica instead of per global batch.
         # A small rate: with two critic steps, a large one amplifies float
         # rounding differences (the order of the all-reduce sums) past 1e-5.
-        model.compile(
-            g_optimizer=keras.optimizers.SGD(0.05), d_optimizer=keras.optimizers.SGD(0.05)
-        )
+        model.compile(**optimizer_kwargs(model, keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05)))
     x, y = random_batch(model, global_batch, seed=5)
     ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
     history = model.fit(ds, epochs=1, verbose=0)
-    weights = model.generator.get_weights() + model.discriminator.get_weights()
+    weights = [w for net in trained_networks(model) for w in net.get_weights()]
     return [np.asarray(w) for w in weights], history.history
 
 

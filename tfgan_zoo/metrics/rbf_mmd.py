@@ -1,6 +1,7 @@
 """Squared maximum mean discrepancy with a mixture of RBF kernels (Gretton
-et al. 2012), for vectors `[n, d]` or sequences `[n, t, f]`. NumPy/SciPy,
-float64.
+et al. 2012), for vectors `[n, d]` or sequences `[n, t, f]`, in float64:
+the checked NumPy front of `tfgan_zoo.losses.mmd.mmd_squared`, the same
+computation the kernel models (`gmmn`, `mmd_gan`) train with.
 
 Example:
 
@@ -11,17 +12,9 @@ True
 """
 
 import numpy as np
-from scipy.spatial import distance as _distance
 
+from tfgan_zoo.losses import mmd as mmd_lib
 from tfgan_zoo.metrics import checks
-
-
-def _median_bandwidth(pooled):
-    distances = _distance.pdist(pooled, metric="euclidean")
-    distances = distances[distances > 0]
-    if distances.size == 0:  # All samples equal: any bandwidth gives 0.
-        return 1.0
-    return float(np.median(distances))
 
 
 def mmd(x, y, bandwidths=None, unbiased=True):
@@ -74,35 +67,5 @@ def mmd(x, y, bandwidths=None, unbiased=True):
             "`x` and `y` must have the same number of values per sample. "
             f"Received: x.shape={np.shape(x)}, y.shape={np.shape(y)}"
         )
-    if bandwidths is None:
-        scales = np.array([_median_bandwidth(np.concatenate([a, b], axis=0))])
-    else:
-        try:
-            scales = np.atleast_1d(np.asarray(bandwidths, dtype=np.float64))
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                "`bandwidths` must be None or positive floats. "
-                f"Received: bandwidths={bandwidths!r}"
-            ) from error
-        valid = scales.ndim == 1 and scales.size > 0 and np.all(np.isfinite(scales))
-        if not valid or np.any(scales <= 0):
-            raise ValueError(
-                "`bandwidths` must be None or a non-empty list of finite "
-                f"positive floats. Received: bandwidths={bandwidths!r}"
-            )
-
-    def kernel(u, v):
-        sq = _distance.cdist(u, v, metric="sqeuclidean")
-        total = np.zeros_like(sq)
-        for s in scales:
-            total += np.exp(-sq / (2.0 * s * s))
-        return total
-
-    k_xx, k_yy, k_xy = kernel(a, a), kernel(b, b), kernel(a, b)
-    n, m = a.shape[0], b.shape[0]
-    if unbiased:
-        term_x = (k_xx.sum() - np.trace(k_xx)) / (n * (n - 1))
-        term_y = (k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
-    else:
-        term_x, term_y = k_xx.mean(), k_yy.mean()
-    return float(term_x + term_y - 2.0 * k_xy.mean())
+    # The one MMD of the package (`tfgan_zoo.losses.mmd`, TensorFlow), in float64.
+    return float(mmd_lib.mmd_squared(a, b, mmd_lib.check_bandwidths(bandwidths), unbiased))

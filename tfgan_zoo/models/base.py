@@ -208,7 +208,7 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         self.g_optimizer = g_opt
         self.d_optimizer = d_opt
         compat.build_optimizers(
-            [(g_opt, self.generator_variables), (d_opt, self.discriminator_variables)]
+            [(g_opt, self.generator_variables)] + ([] if d_opt is None else [(d_opt, self.discriminator_variables)])
         )
 
     def get_compile_config(self):

@@ -53,11 +53,13 @@ def _check_inputs(net, num_classes):
 def check_networks(generator, discriminator, num_classes, latent_dim):
     """`(latent_dim, sample_shape)` read off the networks, checked.
 
-    Both must be Keras models with one input (two, `[x, labels]`, when
+    Both must be Keras models (the discriminator may be None) with one input (two, `[x, labels]`, when
     conditional); the generator has one output, and takes `z` of
     `latent_dim` (default: whatever it takes).
     """
     for net, name in ((generator, "generator"), (discriminator, "discriminator")):
+        if net is None and name == "discriminator":
+            continue  # A model without one (`gmmn`).
         if not isinstance(net, keras.Model):
             raise TypeError(f"`{name}` must be a keras.Model. Received: {name}={net!r} of type {type(net).__name__}")
         _check_inputs(net, num_classes)

@@ -11,8 +11,13 @@ def default_pair():
 def resolve(defaults, g_optimizer, d_optimizer, dtype_policy):
     """`(g_opt, d_opt)`: the given optimizers (instance, name or config), else
     `defaults`; two distinct objects; wrapped for loss scaling under
-    `mixed_float16`."""
+    `mixed_float16`. A default `d_opt` of None is a model without a
+    discriminator (`gmmn`): its `d_opt` is None, and one given is refused."""
     default_g, default_d = defaults
+    if default_d is None and d_optimizer is not None:
+        raise ValueError(
+            f"This model has no discriminator, so no d_optimizer. Received: d_optimizer={d_optimizer!r}"
+        )
     g_opt = default_g if g_optimizer is None else keras.optimizers.get(g_optimizer)
     d_opt = default_d if d_optimizer is None else keras.optimizers.get(d_optimizer)
     if g_opt is d_opt:
@@ -24,7 +29,8 @@ def resolve(defaults, g_optimizer, d_optimizer, dtype_policy):
         # float16 gradients underflow without loss scaling; Keras wraps
         # `optimizer` itself, but not our two.
         g_opt, d_opt = (
-            opt if isinstance(opt, keras.optimizers.LossScaleOptimizer) else keras.optimizers.LossScaleOptimizer(opt)
+            opt if opt is None or isinstance(opt, keras.optimizers.LossScaleOptimizer)
+            else keras.optimizers.LossScaleOptimizer(opt)
             for opt in (g_opt, d_opt)
         )
     return g_opt, d_opt
@@ -53,7 +59,7 @@ def compile_kwargs(kwargs):
 def serialize(g_opt, d_opt, compile_kwargs):
     return {
         "g_optimizer": keras.optimizers.serialize(g_opt),
-        "d_optimizer": keras.optimizers.serialize(d_opt),
+        "d_optimizer": None if d_opt is None else keras.optimizers.serialize(d_opt),
         **compile_kwargs,
     }
 
@@ -62,5 +68,6 @@ def deserialize(config):
     """`(g_opt, d_opt, compile_kwargs)` from `serialize` output."""
     config = dict(config)
     g_opt = keras.optimizers.deserialize(config.pop("g_optimizer"))
-    d_opt = keras.optimizers.deserialize(config.pop("d_optimizer"))
+    d_config = config.pop("d_optimizer")
+    d_opt = None if d_config is None else keras.optimizers.deserialize(d_config)
     return g_opt, d_opt, config

@@ -11,6 +11,11 @@ be caught):
   losses are summed and divided by the global batch size
   (`tf.nn.compute_average_loss`), and regularization losses are scaled by
   the replica count.
+- **Batch statistics over the global batch** (`global_batch`): a loss
+  that is not a mean of per-example terms (the kernel MMD of `gmmn` and
+  `mmd_gan`) is computed on every replica from the all-gathered global
+  batch; the all-gather's gradient sums over replicas, so each replica
+  returns the statistic spread over its own examples (`spread_loss`).
 - **Replica-consistent noise** (`replica_slice`): each replica draws the
   random values of the whole global batch from the same stateless seed and
   keeps its own slice, so N replicas see exactly the noise one would.
@@ -46,6 +51,27 @@ def replica_slice(batch_size, draw, seed):
     values = draw(batch_size * num_replicas, tf.cast(seed, tf.int32))
     start = replica_id * batch_size
     return values[start : start + batch_size]
+
+
+def global_batch(value):
+    """`value` `[batch, ...]` of every replica, concatenated in replica order
+    (the global batch), differentiable; `value` itself with one replica."""
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None or ctx.num_replicas_in_sync == 1:
+        return value
+    return ctx.all_gather(value, axis=0)
+
+
+def spread_loss(statistic, batch_size):
+    """A global-batch `statistic` (computed alike on every replica from
+    `global_batch` values) as `[batch_size]` per-example losses whose
+    `average_loss` gives one replica's gradient of the statistic.
+
+    `average_loss` weighs them `batch_size / global batch = 1 / N`, and the
+    all-gather's gradient sums the N replicas' identical upstream
+    gradients, so the N replicas' summed gradients are the statistic's.
+    """
+    return tf.fill(tf.reshape(batch_size, [1]), tf.cast(statistic, tf.float32))
 
 
 def average_loss(per_example, regularization_losses=()):

@@ -49,7 +49,7 @@ def check_combinations(model, values):
             "pulls it to 1; use one of them (gp_weight=0 or r1_weight=0). "
             f"Received: r1_weight={values['r1_weight']!r}, gp_weight={gp_weight!r}"
         )
-    discriminating = [layer.name for layer in all_layers(model.discriminator)
+    discriminating = [layer.name for layer in (all_layers(model.discriminator) if model.discriminator is not None else ())
                       if isinstance(layer, minibatch.MinibatchDiscrimination)]
     if discriminating and gp_weight:
         raise ValueError(
