@@ -1,0 +1,101 @@
+"""The kernel models on the toy sets: modes covered by `gmmn` and `mmd_gan`
+(issue #19 point 2), over seeds, at a fixed budget of generator steps.
+
+    nice -n 10 python benchmarks/mmd_models.py --dataset=ring8 --seeds=0,1,2,3,4 --out=/tmp/mmd_ring8.json
+
+Each run trains the MLP networks with `fit` on the dataset's fixed points
+and scores `num_samples` generated points with
+`tfgan_zoo.metrics.toy.mode_coverage` (a mode is covered when it gets at
+least 10% of its share of points within 3 std of its centre), as
+`benchmarks/stability.py` does for `vanilla_gan`.
+"""
+
+import time
+
+import numpy as np
+from absl import app
+from absl import flags
+
+flags.DEFINE_string("dataset", "ring8", "Toy dataset: ring8 or grid25.")
+flags.DEFINE_string("seeds", "0,1,2,3,4", "Comma-separated seeds.")
+flags.DEFINE_string("models", "gmmn,mmd_gan", "Comma-separated model names (keys of CONFIGS).")
+flags.DEFINE_integer("gmmn_steps", 2000, "Generator steps of gmmn.")
+flags.DEFINE_integer("mmd_gan_steps", 1000, "Generator steps of mmd_gan (each after d_steps critic steps).")
+flags.DEFINE_integer("batch_size", 256, "Real examples per step (per critic step for mmd_gan).")
+flags.DEFINE_integer("num_samples", 2500, "Generated points scored per run.")
+flags.DEFINE_string("out", None, "Write the results as JSON here.")
+
+# The hparams of each model on the toys: MLP networks; gmmn's bandwidths
+# span the mode std (0.008 on ring8) to the ring's radius (0.8), since the
+# median heuristic (~1) alone cannot resolve modes that narrow.
+CONFIGS = {
+    "gmmn": {"network": "mlp", "width": 128, "latent_dim": 16, "bandwidths": (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)},
+    "mmd_gan": {"network": "mlp", "width": 128, "latent_dim": 16},
+}
+LEARNING_RATES = {"gmmn": 1e-3, "mmd_gan": 1e-4}
+
+
+def run(name, dataset, seed, steps, batch_size, num_samples, steps_per_execution=50):
+    """Trains `name` on `dataset` for `steps` generator steps; returns the
+    scores of `tfgan_zoo.benchmarking.stability.toy_run`'s form."""
+    import keras
+
+    import tfgan_zoo
+    from tfgan_zoo import data as data_lib
+    from tfgan_zoo import training
+    from tfgan_zoo.benchmarking import stability
+    from tfgan_zoo.metrics import toy
+
+    info = data_lib.info(dataset)
+    keras.utils.set_random_seed(seed)
+    model = tfgan_zoo.create(name, compile=False, **training.resolve_hparams(name, CONFIGS[name], info, seed))
+    adam = lambda: keras.optimizers.Adam(LEARNING_RATES[name], beta_1=0.5, beta_2=0.9)  # noqa: E731
+    optimizers = {"g_optimizer": adam(), **({} if model.discriminator is None else {"d_optimizer": adam()})}
+    model.compile(**optimizers, steps_per_execution=steps_per_execution)
+    ds, plan = training.train_dataset(dataset, model, info, batch_size, seed=seed, steps_per_epoch=steps)
+    start = time.perf_counter()
+    model.fit(ds, epochs=1, steps_per_epoch=plan.steps_per_epoch, verbose=0, shuffle=False)
+    seconds = time.perf_counter() - start
+    samples = np.asarray(model.generate(num_samples, seed=seed + 1))
+    if not np.all(np.isfinite(samples)):
+        return {"modes": 0, "hq": 0.0, "kl": float("nan"), "counts": None, "seconds": seconds, "diverged": True}
+    centers, std = data_lib.toy_modes(dataset)
+    coverage = toy.mode_coverage(samples, centers, std)
+    return {"modes": coverage["modes_covered"], "hq": coverage["high_quality_fraction"],
+            "kl": stability.mode_kl(coverage["counts"]), "counts": coverage["counts"], "seconds": seconds}
+
+
+def main(argv):
+    del argv
+    from tfgan_zoo.benchmarking import machine
+    from tfgan_zoo.benchmarking import report
+    from tfgan_zoo.benchmarking import stability
+    from tfgan_zoo.data import toy
+
+    fv = flags.FLAGS
+    seeds = [int(s) for s in fv.seeds.split(",")]
+    num_modes = len(toy.toy_modes(fv.dataset)[0])
+    results, rows = {}, []
+    for name in fv.models.split(","):
+        steps = fv.gmmn_steps if name == "gmmn" else fv.mmd_gan_steps
+        runs = []
+        for seed in seeds:
+            r = run(name, fv.dataset, seed, steps, fv.batch_size, fv.num_samples)
+            print(f"{fv.dataset} {name} seed {seed}: modes {r['modes']}/{num_modes}, hq {r['hq']:.3f}, "
+                  f"kl {r['kl']:.3f} ({r['seconds']:.0f} s)", flush=True)
+            runs.append({"seed": seed, **r})
+        summary = stability.summarise(runs)
+        full = sum(r["modes"] == num_modes for r in runs)
+        results[name] = {"hparams": CONFIGS[name], "steps": steps, "runs": runs, "summary": summary,
+                         "seeds_all_modes": full}
+        rows.append([name, str(steps), f"{summary['modes_mean']:.1f} ± {summary['modes_std']:.1f} ({summary['modes_min']})",
+                     f"{full}/{len(seeds)}", f"{summary['hq_mean']:.3f}", f"{summary['kl_mean']:.3f}",
+                     f"{summary['seconds_mean']:.0f}"])
+    print(report.format_table(["model", "G steps", f"modes of {num_modes} (min)", "all modes", "hq", "KL", "s/run"], rows))
+    if fv.out:
+        report.write_json(fv.out, {"dataset": fv.dataset, "batch_size": fv.batch_size,
+                                   "machine": machine.machine_info(), "results": results})
+
+
+if __name__ == "__main__":
+    app.run(main)
