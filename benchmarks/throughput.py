@@ -28,145 +28,19 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
-from tfgan_zoo.models import batches  # noqa: E402
+from throughput_roofline import main_roofline  # noqa: E402  (benchmarks/throughput_roofline.py)
+from throughput_steps import bare_step  # noqa: E402  (benchmarks/throughput_steps.py)
+from throughput_steps import build  # noqa: E402
+from throughput_steps import make_dataset  # noqa: E402
+from throughput_steps import run_rounds  # noqa: E402
 
-SHAPE = (28, 28, 1)
 # The cuts proposed for models/base.py and batches.py: the normal prior drawn
 # with tf.random.stateless_normal (bitwise the TFP draw), the finite check on
 # the batch's sum.
 RECOMMENDED = ("prior", "finite_sum")
-
-
-# ----------------------------------------------------------------------------
-# The library's step with one part cut (prototypes for models/base.py).
-
-
-class _Cuts:
-    """Mixin: `_cuts` names the parts of `GAN`'s step to leave out."""
-
-    _cuts = ()
-
-    def sample_latent(self, batch_size, seed=None):
-        if "noise" in self._cuts:
-            return tf.random.normal([batch_size, self.latent_dim])
-        if "prior" in self._cuts:  # The normal prior without TFP.
-            draw = lambda n, s: tf.random.stateless_normal([n, self.latent_dim], seed=s)  # noqa: E731
-            return self.sample_global(batch_size, draw, seed)
-        return super().sample_latent(batch_size, seed)
-
-    def sample_uniform(self, batch_size, seed=None):
-        if "noise" in self._cuts:
-            return tf.random.uniform([batch_size])
-        return super().sample_uniform(batch_size, seed)
-
-    def sample_global(self, batch_size, draw, seed=None):
-        if "slice" in self._cuts:  # One replica: no global draw to slice.
-            return draw(batch_size, tf.cast(self.seed_generator.next() if seed is None else seed, tf.int32))
-        return super().sample_global(batch_size, draw, seed)
-
-    def unpack_batch(self, data):
-        if "finite" not in self._cuts and "finite_sum" not in self._cuts:
-            return super().unpack_batch(data)
-        samples, labels = batches.unpack_batch(data, self.sample_shape, self.num_classes, check_values=False)
-        if "finite_sum" in self._cuts:  # NaN/Inf anywhere make the sum NaN/Inf: one scalar check.
-            check = tf.debugging.assert_all_finite(tf.reduce_sum(samples), "The training data has NaN or Inf values")
-            with tf.control_dependencies([check]):
-                samples = tf.identity(samples)
-        return samples, labels
-
-    def track(self, logs):
-        if "trackers" not in self._cuts:
-            return super().track(logs)
-        # Not tracked by Keras: plain tensors of the trace being built.
-        object.__setattr__(self, "_last_logs", {**vars(self).get("_last_logs", {}), **logs})
-
-    def results(self):
-        if "trackers" not in self._cuts:
-            return super().results()
-        return dict(self._last_logs)
-
-
-def cut_class(cls, cuts):
-    """A subclass of the model class `cls` whose step leaves out `cuts`."""
-    return type(f"{cls.__name__}Cut", (_Cuts, cls), {"_cuts": tuple(cuts), "__module__": __name__})
-
-
-def build(name, cuts=()):
-    keras.utils.set_random_seed(0)
-    cls = tfgan_zoo.get_model_class(name)
-    model = cut_class(cls, cuts)(sample_shape=SHAPE, seed=0) if cuts else cls(sample_shape=SHAPE, seed=0)
-    model.compile()
-    return model
-
-
-# ----------------------------------------------------------------------------
-# Bare loops.
-
-
-def bare_step(model):
-    """A textbook `tf.function` step over copies of `model`'s networks."""
-    g = keras.models.clone_model(model.generator)
-    d = keras.models.clone_model(model.discriminator)
-    g.set_weights(model.generator.get_weights())
-    d.set_weights(model.discriminator.get_weights())
-    g_opt = keras.optimizers.get(keras.optimizers.serialize(model.g_optimizer))
-    d_opt = keras.optimizers.get(keras.optimizers.serialize(model.d_optimizer))
-    g_opt.build(g.trainable_variables)
-    d_opt.build(d.trainable_variables)
-    k, latent, wgan = model.d_steps, model.latent_dim, model.model_name == "wgan_gp"
-
-    def with_labels(net, x, labels):
-        return net(x if labels is None else [x, labels], training=True)
-
-    def d_update(real, labels):
-        z = tf.random.normal([tf.shape(real)[0], latent])
-        with tf.GradientTape() as tape:
-            fake = tf.stop_gradient(with_labels(g, z, labels))
-            real_out, fake_out = with_labels(d, real, labels), with_labels(d, fake, labels)
-            if wgan:
-                alpha = tf.random.uniform([tf.shape(real)[0], 1, 1, 1])
-                x_hat = alpha * real + (1 - alpha) * fake
-                with tf.GradientTape() as gp_tape:
-                    gp_tape.watch(x_hat)
-                    critic = tf.reduce_sum(with_labels(d, x_hat, labels))
-                grads = gp_tape.gradient(critic, x_hat)
-                norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + 1e-10)
-                loss = tf.reduce_mean(fake_out - real_out) + 10.0 * tf.reduce_mean(tf.square(norm - 1))
-            else:
-                loss = tf.reduce_mean(tf.nn.softplus(-real_out) + tf.nn.softplus(fake_out))
-        d_opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
-        return loss
-
-    def step_on_batch(data):
-        samples, labels = data if isinstance(data, tuple) else (data, None)
-        parts = tf.split(samples, k), ([None] * k if labels is None else tf.split(labels, k))
-        for real, real_labels in zip(*parts):
-            d_loss = d_update(real, real_labels)
-        with tf.GradientTape() as tape:
-            z = tf.random.normal([tf.shape(real)[0], latent])
-            fake_out = with_labels(d, with_labels(g, z, real_labels), real_labels)
-            g_loss = tf.reduce_mean(-fake_out if wgan else tf.nn.softplus(-fake_out))
-        g_opt.apply_gradients(zip(tape.gradient(g_loss, g.trainable_variables), g.trainable_variables))
-        return d_loss, g_loss
-
-    return step_on_batch
-
-
-def make_dataset(model, batch_size, num_batches=8, seed=0):
-    """Uniform images in [-1, 1] (and labels), `fit` batches of `batch_size * d_steps`, repeated."""
-    rng = np.random.default_rng(seed)
-    n = batch_size * model.d_steps
-    x = rng.uniform(-1, 1, (num_batches, n, *SHAPE)).astype(np.float32)
-    if not model.conditional:
-        return tf.data.Dataset.from_tensor_slices(x).repeat()
-    y = rng.integers(0, model.num_classes, (num_batches, n)).astype(np.int32)
-    return tf.data.Dataset.from_tensor_slices((x, y)).repeat()
 
 
 def component_costs(name, batch_size):
@@ -246,12 +120,47 @@ def parse_args(argv=None):
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--threads", type=int, default=0, help="TF intra/inter-op threads (0: TF's default)")
     p.add_argument("--output", default="benchmarks/results/throughput.json")
+    p.add_argument("--roofline", action="store_true",
+                   help="instead: fit and bare of --models at --batch_sizes in --precisions against the GEMM peaks")
+    p.add_argument("--batch_sizes", default="64,256")
+    p.add_argument("--precisions", default="float32,bfloat16", help="the first is the reference")
+    p.add_argument("--figure", default="docs/roofline.png", help="the roofline figure ('' none)")
+    p.add_argument("--profile", default="", help="instead (or after --roofline): the op profile and the XLA, "
+                   "steps_per_execution and concatenated-D experiments of this model at --profile_batch")
+    p.add_argument("--profile_batch", type=int, default=256)
+    p.add_argument("--steps_per_execution", type=int, default=4)
+    p.add_argument("--matmul_size", type=int, default=2048, help="n of the GEMM peak's chained [n, n] matmuls")
     args = p.parse_args(argv)
     args.models = [m for m in args.models.split(",") if m]
     args.breakdown = [m for m in args.breakdown.split(",") if m]
-    if args.batch_size < 1 or args.steps < 2 or args.rounds < 1 or args.threads < 0:
-        p.error(f"need --batch_size>=1, --steps>=2, --rounds>=1, --threads>=0. Received: {vars(args)}")
+    try:
+        args.batch_sizes = [int(b) for b in args.batch_sizes.split(",") if b]
+    except ValueError:
+        p.error(f"--batch_sizes takes comma-separated integers. Received: --batch_sizes={args.batch_sizes!r}")
+    args.precisions = [q for q in args.precisions.split(",") if q]
+    if args.batch_size < 1 or args.steps < 2 or args.rounds < 1 or args.threads < 0 or args.steps_per_execution < 1:
+        p.error(f"need --batch_size>=1, --steps>=2, --rounds>=1, --threads>=0, --steps_per_execution>=1. "
+                f"Received: {vars(args)}")
+    if args.roofline and (args.precisions[:1] != ["float32"] or min(args.batch_sizes, default=0) < 1):
+        p.error(f"--roofline needs --precisions starting with float32 and --batch_sizes >= 1. Received: "
+                f"--precisions={','.join(args.precisions)} --batch_sizes={args.batch_sizes}")
     return args
+
+
+def main_fit_vs_bare(args):
+    """The default mode: the report's `results`."""
+    loop = bench.fit_loop_costs()
+    print("Keras fit loop, trivial step: " + ", ".join(f"{k} {v:.3f} ms/step" for k, v in loop.items()), flush=True)
+    results = {}
+    for name in args.models:
+        configs, flops = configs_for(name, args)
+        values, cores = run_rounds(name, configs, args.rounds)
+        parts = {**component_costs(name, args.batch_size), **loop}
+        results[name] = summarize(name, values, cores, flops, parts, args.batch_size)
+    summary = [[n, f"{r['configs']['fit']['ratio']:.3f}", f"{r['configs']['fit']['cpu_ratio']:.3f}", str(args.rounds),
+                "yes" if r["configs"]["fit"]["ratio"] >= 0.9 else "NO"] for n, r in results.items()]
+    print("\n" + bench.format_table(["model", "fit/bare (wall)", "(CPU time)", "pairs", ">= 0.9"], summary))
+    return results
 
 
 def main(argv=None):
@@ -262,23 +171,14 @@ def main(argv=None):
     started, load_start = time.time(), bench.load_average()
     machine = bench.machine_info()
     print(f"Machine: {bench.describe_machine(machine)}", flush=True)
-    loop = bench.fit_loop_costs()
-    print("Keras fit loop, trivial step: " + ", ".join(f"{k} {v:.3f} ms/step" for k, v in loop.items()), flush=True)
-    results = {}
-    for name in args.models:
-        configs, flops = configs_for(name, args)
-        for run in configs.values():  # Trace and warm up.
-            run()
-        values, cores = bench.interleave(configs, args.rounds, cpu=True, on_round=lambda r, v: print(
-            f"{name} round {r + 1}: " + ", ".join(f"{k} {1000 * s:.0f}" for k, s in v.items()) + " ms", flush=True))
-        parts = {**component_costs(name, args.batch_size), **loop}
-        results[name] = summarize(name, values, cores, flops, parts, args.batch_size)
-    summary = [[n, f"{r['configs']['fit']['ratio']:.3f}", f"{r['configs']['fit']['cpu_ratio']:.3f}", str(args.rounds),
-                "yes" if r["configs"]["fit"]["ratio"] >= 0.9 else "NO"] for n, r in results.items()]
-    print("\n" + bench.format_table(["model", "fit/bare (wall)", "(CPU time)", "pairs", ">= 0.9"], summary))
+    if args.roofline or args.profile:
+        results = main_roofline(args, machine)
+    else:
+        results = main_fit_vs_bare(args)
     load_end = bench.load_average()
     print(f"Load average: {load_start} at the start, {load_end} at the end; {time.time() - started:.0f} s")
-    path = bench.write_json(args.output, {"benchmark": "tfgan_zoo training throughput, fit vs bare",
+    path = bench.write_json(args.output, {"benchmark": "tfgan_zoo training throughput, fit vs bare"
+                                          + (", roofline" * args.roofline) + (", profile" * bool(args.profile)),
                                           "args": vars(args), "machine": machine, "load_average_end": load_end,
                                           "duration_s": time.time() - started, "results": results})
     print(f"Wrote {path}")

@@ -36,18 +36,19 @@ def layer_macs(network):
     return out
 
 
-def pass_flops(macs, batch, weight_grad=False, input_grad=False, first_input_grad=False):
+def pass_flops(macs, batch, weight_grad=False, input_grad=False, first_input_grad=False, per_layer=False):
     """FLOPs of one pass of a network (`layer_macs`) on `batch` examples.
 
     `weight_grad` and `input_grad` add the backward pass's weight and input
     gradients (each 1x the forward FLOPs of a layer); the first layer's
-    input gradient only with `first_input_grad` (its input needs one).
+    input gradient only with `first_input_grad` (its input needs one). With
+    `per_layer`, `{layer name: FLOPs}` instead of the total.
     """
-    total = 0
-    for i, (_, m) in enumerate(macs):
+    out = {}
+    for i, (name, m) in enumerate(macs):
         factor = 1 + int(weight_grad) + int(input_grad and (i > 0 or first_input_grad))
-        total += 2 * m * factor * batch
-    return total
+        out[name] = 2 * m * factor * batch
+    return out if per_layer else sum(out.values())
 
 
 def gan_step_flops(generator, discriminator, batch_size, d_steps=1):
@@ -55,7 +56,8 @@ def gan_step_flops(generator, discriminator, batch_size, d_steps=1):
 
     A D update runs G forward on B (no gradient), D on B real and B fake with
     its backward pass; the G update runs G and D forward on B, D's input
-    gradients and G's backward pass (`FLOP_CONVENTION`).
+    gradients and G's backward pass (`FLOP_CONVENTION`). `"layers"` has the
+    step's FLOPs per `"network name/layer name"`.
 
     Example:
 
@@ -66,10 +68,20 @@ def gan_step_flops(generator, discriminator, batch_size, d_steps=1):
     (8, 144)
     """
     g, d, b = layer_macs(generator), layer_macs(discriminator), batch_size
-    d_update = pass_flops(g, b) + pass_flops(d, 2 * b, weight_grad=True, input_grad=True)
-    g_update = pass_flops(g, b, weight_grad=True, input_grad=True) + pass_flops(
-        d, b, input_grad=True, first_input_grad=True
-    )
+    # (network, its layer MACs, pass_flops arguments, passes per step)
+    passes = [
+        (generator, g, {"batch": b}, d_steps),
+        (discriminator, d, {"batch": 2 * b, "weight_grad": True, "input_grad": True}, d_steps),
+        (generator, g, {"batch": b, "weight_grad": True, "input_grad": True}, 1),
+        (discriminator, d, {"batch": b, "input_grad": True, "first_input_grad": True}, 1),
+    ]
+    layers = {}
+    for net, macs, kwargs, count in passes:
+        for name, flops in pass_flops(macs, per_layer=True, **kwargs).items():
+            key = f"{net.name}/{name}"
+            layers[key] = layers.get(key, 0) + count * flops
+    d_update = sum(pass_flops(macs, **kw) for _, macs, kw, _ in passes[:2])
+    g_update = sum(pass_flops(macs, **kw) for _, macs, kw, _ in passes[2:])
     return {
         "total": d_steps * d_update + g_update,
         "d_update": d_update,
@@ -77,17 +89,18 @@ def gan_step_flops(generator, discriminator, batch_size, d_steps=1):
         "d_steps": d_steps,
         "g_forward_per_example": pass_flops(g, 1),
         "d_forward_per_example": pass_flops(d, 1),
+        "layers": layers,
         "convention": FLOP_CONVENTION,
     }
 
 
-def matmul_gflops(n=2048, seconds=2.0, chain=4, seed=0):
-    """`(GFLOP/s, CPU cores used)` of chained float32 `[n, n]` matmuls: the
-    machine's practical GEMM rate, to put a model's GFLOP/s in context."""
+def matmul_runner(n=2048, chain=4, dtype="float32", seed=0):
+    """`(run, flops)`: `run()` times one call of `chain` chained `[n, n]`
+    matmuls in `dtype` and returns its seconds; `flops` is that call's."""
     import tensorflow as tf
 
     rng = np.random.default_rng(seed)
-    a = tf.constant((rng.standard_normal((n, n)) / np.sqrt(n)).astype(np.float32))
+    a = tf.cast(tf.constant((rng.standard_normal((n, n)) / np.sqrt(n)).astype(np.float32)), dtype)
 
     @tf.function
     def fn(x):
@@ -96,9 +109,23 @@ def matmul_gflops(n=2048, seconds=2.0, chain=4, seed=0):
         return x[0, 0]
 
     fn(a).numpy()
+
+    def run():
+        start = time.perf_counter()
+        fn(a).numpy()
+        return time.perf_counter() - start
+
+    return run, 2 * n**3 * chain
+
+
+def matmul_gflops(n=2048, seconds=2.0, chain=4, seed=0, dtype="float32"):
+    """`(GFLOP/s, CPU cores used)` of chained `[n, n]` matmuls in `dtype`
+    over about `seconds`: the machine's practical GEMM rate, to put a
+    model's GFLOP/s in context."""
+    run, flops = matmul_runner(n, chain, dtype, seed)
     calls, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
-        fn(a).numpy()
+        run()
         calls += 1
     elapsed = time.perf_counter() - start
-    return 2 * n**3 * chain * calls / elapsed / 1e9, (time.process_time() - cpu) / elapsed
+    return flops * calls / elapsed / 1e9, (time.process_time() - cpu) / elapsed

@@ -12,28 +12,59 @@ INTERESTING_CPU_FLAGS = (
 )
 
 
-def cpu_features(cpuinfo="/proc/cpuinfo"):
-    """`{"model", "flags": {flag: bool}, "present": [...]}` from `/proc/cpuinfo`.
+def parse_cpuinfo(text):
+    """`(model name, set of flags)` of the first CPU in a `/proc/cpuinfo` text.
 
-    `flags` says, for each of `INTERESTING_CPU_FLAGS`, whether the first CPU
-    has it; `present` lists those it has. Without `/proc/cpuinfo` (not Linux),
-    the flags are empty and the model is `platform.processor()`.
+    Example:
+
+    >>> model, flags = parse_cpuinfo("model name : AMD EPYC\\nflags : fma avx2\\n")
+    >>> model, sorted(flags)
+    ('AMD EPYC', ['avx2', 'fma'])
     """
     model, flags = "", set()
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key in ("model name", "Model name") and not model:
+            model = value.strip()
+        elif key in ("flags", "Features") and not flags:
+            flags = set(value.split())
+    return model, flags
+
+
+def cpu_features(cpuinfo="/proc/cpuinfo"):
+    """`{"model", "flags": {flag: bool}, "present": [...], "bf16_units"}` from `/proc/cpuinfo`.
+
+    `flags` says, for each of `INTERESTING_CPU_FLAGS`, whether the first CPU
+    has it; `present` lists those it has; `bf16_units` is `bf16_units(...)`.
+    Without `/proc/cpuinfo` (not Linux), the flags are empty and the model is
+    `platform.processor()`.
+    """
     try:
         with open(cpuinfo) as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                key = key.strip()
-                if key in ("model name", "Model name") and not model:
-                    model = value.strip()
-                elif key in ("flags", "Features") and not flags:
-                    flags = set(value.split())
+            model, flags = parse_cpuinfo(f.read())
     except OSError:
-        pass
+        model, flags = "", set()
     model = model or platform.processor()
     table = {name: name in flags for name in INTERESTING_CPU_FLAGS}
-    return {"model": model, "flags": table, "present": [n for n, on in table.items() if on]}
+    return {"model": model, "flags": table, "present": [n for n, on in table.items() if on],
+            "bf16_units": bf16_units(flags)}
+
+
+# The flags of x86 bfloat16 arithmetic units, and of Arm's bfloat16 dot products.
+BF16_FLAGS = ("amx_bf16", "avx512_bf16", "bf16")
+
+
+def bf16_units(flags):
+    """The bfloat16 arithmetic-unit flags among `flags` (AMX, AVX-512 BF16, Arm
+    BF16), in `BF16_FLAGS` order: empty where bfloat16 is emulated in float32.
+
+    Example:
+
+    >>> bf16_units({"avx2", "fma"}), bf16_units({"avx512f", "avx512_bf16", "amx_bf16"})
+    ([], ['amx_bf16', 'avx512_bf16'])
+    """
+    return [flag for flag in BF16_FLAGS if flag in flags]
 
 
 def load_average():
@@ -80,6 +111,7 @@ def describe_machine(info):
     cpu = info["cpu"]
     return (
         f"{cpu['model'] or 'unknown CPU'}, {info['cpus_usable']} usable CPUs; "
-        f"features: {' '.join(cpu['present']) or 'unknown'}; TensorFlow {info['tensorflow']}, "
+        f"features: {' '.join(cpu['present']) or 'unknown'}; bfloat16 units: "
+        f"{' '.join(cpu['bf16_units']) or 'none (bfloat16 is emulated)'}; TensorFlow {info['tensorflow']}, "
         f"Keras {info['keras']}; load average {info['load_average']}"
     )

@@ -118,20 +118,23 @@ class EpochTimer(_keras_callback_base()):
 
 
 class StepTimer(_keras_callback_base()):
-    """Seconds per step of a one-epoch `fit`, after its first step (which
-    makes the iterator). It has no `on_train_batch_end`: one would turn off
-    Keras' asynchronous batch callbacks and so change what is timed."""
+    """Seconds per step of a one-epoch `fit`, after its first execution
+    (which makes the iterator): one step, or `steps_per_execution` steps.
+    It has no `on_train_batch_end`: one would turn off Keras' asynchronous
+    batch callbacks and so change what is timed."""
 
     def on_train_batch_begin(self, batch, logs=None):
-        if batch == 1:
-            self._start = time.perf_counter()
+        if batch >= 1 and not hasattr(self, "_first"):
+            self._first, self._start = batch, time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.seconds = (time.perf_counter() - self._start) / (self.params["steps"] - 1)
+        self.seconds = (time.perf_counter() - self._start) / (self.params["steps"] - self._first)
 
 
 def fit_runner(model, dataset, steps, verbose=0):
-    """`run() -> seconds per step` of `model.fit` on `steps` steps (after one).
+    """`run() -> seconds per step` of `model.fit` on `steps` steps (after one
+    execution: `steps_per_execution` steps, which `steps + 1` should be a
+    multiple of).
 
     `verbose=1` shows Keras' progress bar, to a discarded buffer."""
     import contextlib
