@@ -18,8 +18,17 @@ ratio is the median over rounds of the per-round pair, of wall time and of
 process CPU time (steadier when other processes compete). See
 `benchmarks/README.md`.
 
+With `--roofline` instead: fit and bare of `--models` at `--batch_sizes` in
+each of `--precisions`, interleaved with a large matmul per precision (the
+same rounds' GEMM peak), as GFLOP/s and fractions of peak, with a figure;
+with `--profile MODEL`: the XLA, `steps_per_execution` and concatenated-D
+ratios and a TF-profiler breakdown of one step by op kind
+(`benchmarks/throughput_roofline.py`).
+
     python benchmarks/throughput.py                 # a few minutes on 2 idle cores
     python benchmarks/throughput.py --threads 1     # steadier on a busy machine
+    python benchmarks/throughput.py --roofline --models dcgan,cgan --batch_sizes 64,256
+    python benchmarks/throughput.py --profile dcgan --profile_batch 256 --steps 3 --rounds 3
 """
 
 import argparse
