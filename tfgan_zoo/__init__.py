@@ -29,6 +29,7 @@ _LAZY_SUBMODULES = (
     "export",
     "images",
     "metrics",
+    "objective",
     "regularizers",
     "sampling",
     "serving",
