@@ -150,8 +150,10 @@ def test_generator_average_moves_by_beta_and_inference_uses_it():
     w1 = [w.numpy() for w in model.generator.trainable_weights]
     averages = _averages(model)
     assert len(averages) == len(w1)
+    # One update (t = 1): the warm-up's beta_1 = min(0.9, 2/11).
+    beta = 2.0 / 11.0
     for a, before, after in zip(averages, w0, w1):
-        np.testing.assert_allclose(a, 0.9 * before + 0.1 * after, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(a, beta * before + (1 - beta) * after, rtol=1e-5, atol=1e-6)
     # generate runs the generator on the averages; training on the raw weights.
     z = np.random.default_rng(1).normal(size=(4, model.latent_dim)).astype("float32")
     copy = keras.models.clone_model(model.generator)

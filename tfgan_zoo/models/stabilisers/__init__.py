@@ -22,7 +22,9 @@ own. They combine freely, and with one-sided `label_smoothing`.
   a discriminator passed in must bring its own such layers.
 - `ema_decay=β` (an exponential moving average of the generator's
   weights, Yazıcı et al. 2019): after every generator update
-  `avg ← β·avg + (1 − β)·w` for each trainable generator weight. The
+  `avg ← β_t·avg + (1 − β_t)·w` for each trainable generator weight,
+  `β_t = min(β, (1 + t) / (10 + t))` after the generator's `t`-th update
+  (the warm-up of `tf.train.ExponentialMovingAverage`). The
   averages are non-trainable weights of the generator (so the `.keras`
   file and the SavedModel keep them); inference (`generate`,
   `generate_batch(training=False)`, the export, the metrics) runs the
@@ -235,7 +237,11 @@ class Stabilisers:
         """Moves the generator's averages towards its weights after a generator update."""
         if self._averages is None or optimizer is not model.g_optimizer:
             return
-        beta = self.ema_decay
+        # The warm-up of tf.train.ExponentialMovingAverage(num_updates=t):
+        # without it the average of a short run is mostly the initial weights
+        # (0.999**468 = 63% after 468 steps).
+        t = keras.ops.cast(optimizer.iterations, "float32")
+        beta = keras.ops.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
         for weight, average in zip(model.generator.trainable_variables, self._averages):
             average.assign(beta * average + (1.0 - beta) * weight)
 
