@@ -100,3 +100,21 @@ def test_mmd_gan_trains_its_critic_on_the_mmd_with_the_penalty():
     assert history["gradient_penalty"][0] >= 0 and np.isfinite(history["mmd"][0])
     assert model.hparams["gp_weight"] == 1.0 and model.bandwidths == (0.2, 0.5, 1.0, 2.0, 5.0)
     assert tiny_model("mmd_gan", kernel="rbf").bandwidths == (1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+def test_gmmn_inpaints_without_the_perceptual_loss_in_an_export(tmp_path):
+    from tfgan_zoo.latent_tools import serving
+
+    model = tiny_model("gmmn")
+    with pytest.raises(ValueError, match=r"needs a discriminator.*Received: lambda_perceptual=0.003"):
+        serving.inpaint_endpoint(model, steps=1, restarts=1)[0](
+            tf.zeros((1,) + model.sample_shape), tf.ones((1,) + model.sample_shape[:2] + (1,)), tf.constant(0, tf.int64))
+    endpoint = serving.inpaint_endpoint(model, steps=2, restarts=1, lambda_perceptual=0.0)
+    path = tfgan_zoo.export.export(model, str(tmp_path), signatures={"inpaint": endpoint})
+    loaded = tf.saved_model.load(path)
+    images = np.random.default_rng(0).uniform(-1, 1, (2,) + model.sample_shape).astype("float32")
+    masks = np.ones((2,) + model.sample_shape[:2] + (1,), "float32")
+    out = loaded.signatures["inpaint"](images=images, masks=masks, seed=tf.constant(1, tf.int64))
+    # Every pixel known: the completion is the image itself.
+    np.testing.assert_array_equal(out["images"].numpy(), images)
+    assert out["generated"].shape == images.shape

@@ -304,7 +304,7 @@ def export(
         **getattr(model, "export_metadata", dict)(),
     }
     archive = _build_archive(model, int(max_samples))
-    if signatures:  # They may use the discriminator too (inpaint's perceptual loss).
+    if signatures and model.discriminator is not None:  # They may use it (inpaint's perceptual loss).
         archive.track(model.discriminator)
     for name, (fn, input_signature) in signatures.items():
         archive.add_endpoint(name, fn, input_signature=input_signature)

@@ -138,6 +138,9 @@ def inpaint_graph(model, images, masks, seed, labels=None, **options):
     """
     opts = check_options(options)
     steps, restarts, lam, lr = opts["steps"], opts["restarts"], opts["lambda_perceptual"], opts["learning_rate"]
+    if lam and model.discriminator is None:
+        raise ValueError(f"The perceptual loss needs a discriminator and {type(model).__name__} has none: "
+                         f"pass lambda_perceptual=0. Received: lambda_perceptual={lam!r}")
     images = tf.convert_to_tensor(images, tf.float32)
     masks = tf.convert_to_tensor(masks, tf.float32)
     if model.num_classes is not None:
