@@ -60,6 +60,8 @@ def tiny_flags(name):
 # for a few steps an epoch: `{sample rank: (dataset, hparam flags, steps)}`.
 # Tables have their own end-to-end test: tests/test_launcher_tables.py.
 OTHER_KINDS = {2: ("waves", ["--sequence_length=30"], 4), 4: ("voxel_shapes", [], 4)}
+# Models whose data is not what their sample rank says (strings are rank 2, as sequences).
+MODEL_KINDS = {"text_gan": ("dates", ["--sequence_length=12"], 4)}
 
 
 @functools.lru_cache(maxsize=None)
@@ -70,18 +72,23 @@ def sample_rank(name):
 LAUNCHED = [m for m in MODELS if sample_rank(m) in (3, *OTHER_KINDS)]
 
 
+def _kind(name, default):
+    """`(dataset, hparam flags, steps)` of `name`'s data, or `default` for images."""
+    return MODEL_KINDS.get(name) or OTHER_KINDS.get(sample_rank(name), default)
+
+
 def launch_dataset(name):
-    return OTHER_KINDS.get(sample_rank(name), ("digits",))[0]
+    return _kind(name, ("digits",))[0]
 
 
 def _launch_hparams(name):
     """The hparams the launch flags of OTHER_KINDS change (`--sequence_length=30`)."""
-    flags_ = OTHER_KINDS.get(sample_rank(name), (None, []))[1]
+    flags_ = _kind(name, (None, []))[1]
     return {f[2:].split("=")[0]: int(f.split("=")[1]) for f in flags_}
 
 
 def train_args(name, workdir, export_dir, epochs=EPOCHS, extra=()):
-    dataset, flags_, steps = OTHER_KINDS.get(sample_rank(name), ("digits", [], None))
+    dataset, flags_, steps = _kind(name, ("digits", [], None))
     steps = [f"--steps_per_epoch={steps}"] if steps else []
     return [
         f"--model={name}",
@@ -166,7 +173,7 @@ def _expected_grid_shape(name, num_samples=GRID_SAMPLES, padding=1):
 def _steps_per_epoch(name):
     # An epoch is `examples // batch` generator steps whatever d_steps is
     # (with d_steps > 1 the launcher repeats the data to make it that long).
-    steps = OTHER_KINDS.get(sample_rank(name), (None, None, None))[2]
+    steps = _kind(name, (None, None, None))[2]
     return steps or data_lib.info("digits").num_examples // BATCH
 
 

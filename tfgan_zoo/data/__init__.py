@@ -14,6 +14,8 @@ Sources (`spec`):
 | `csv:<path>`    | a table (see `table`: `read_csv`, schema, missing values)    |
 | `waves[:<k>]`   | sine/sawtooth sequences `[30, k]` (`data.waves`); tfds too   |
 | `seq:<file>`    | your sequences, `.npy`/`.npz` `[n, steps, features]` (+ labels) |
+| `text:<file>`   | your text, one example per line, as one-hot characters (`data.text`) |
+| `dates`         | dates in three formats from a grammar, `data.dates.accepts` checks them |
 
 Each source is a module of this package (`digits`, `tfds`, `idx`, `folder`,
 `toy`, `waves`) registered with `sources.register_source`; a new kind of data is one
@@ -45,6 +47,7 @@ from tfgan_zoo.data import digits, tfds, idx, folder, toy, waves  # noqa: F401, 
 from tfgan_zoo.data import table  # noqa: F401  (csv:<path>, tables)
 from tfgan_zoo.data import sequence_files  # noqa: F401  (seq:<file.npy|file.npz>, sequences)
 from tfgan_zoo.data import voxels  # noqa: F401  (voxel_shapes, voxels:<file.npz|dir>; the voxel_shapes tfds builder)
+from tfgan_zoo.data import text, dates  # noqa: F401, I001  (text:<file>, dates; the dates tfds builder)
 from tfgan_zoo.data import checks, pipeline, tfds_builders  # noqa: F401
 from tfgan_zoo.data.folder import IMAGE_EXTENSIONS
 from tfgan_zoo.data.sources import DataInfo, get_source, parse_spec, register_source, specs
@@ -112,6 +115,7 @@ def load(
     with_labels=True,
     repeat=False,
     data_dir=None,
+    sequence_length=None,
 ):
     """Builds a batched `tf.data.Dataset` of images in [-1, 1].
 
@@ -131,6 +135,8 @@ def load(
             yields images only.
         repeat: repeat forever.
         data_dir: tensorflow-datasets data directory.
+        sequence_length: positions per example of a text source
+            (`text:<file>`, `dates`; see `tfgan_zoo.data.text`).
 
     Returns:
         A `tf.data.Dataset`.
@@ -144,6 +150,8 @@ def load(
     batch_size = checks.batch_size(batch_size)
     kind, arg = parse_spec(spec)
     source = get_source(kind)
+    if sequence_length is not None:
+        image_shape = text.with_length(source, sequence_length, image_shape, spec)
     image_shape = source.check_shape(image_shape, spec)
     stream = source.stream(spec, arg, split, image_shape, num_classes, shuffle, seed, data_dir)
     return pipeline.batched(stream, batch_size, drop_remainder, with_labels, repeat, source.shard_files, spec, split)
