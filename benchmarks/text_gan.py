@@ -137,7 +137,7 @@ def parse_args(argv=None):
     p.add_argument("--d_steps", type=int, default=5)
     p.add_argument("--gumbel_softmax", action="store_true")
     p.add_argument("--batch_size", type=int, default=64, help="strings per critic step (and per LM step)")
-    p.add_argument("--learning_rate", type=float, default=1e-4)
+    p.add_argument("--learning_rate", type=float, default=5e-4, help="Adam for both networks (paper: 1e-4, for 200k steps)")
     p.add_argument("--lm_learning_rate", type=float, default=2e-3)
     p.add_argument("--lm_embedding", type=int, default=32)
     p.add_argument("--steps_per_chunk", type=int, default=200)
