@@ -79,8 +79,8 @@ def resolve_options(options, steps):
 
 
 def toy_run(dataset, options, seed, steps, batch_size=256, num_samples=2500, base=None, learning_rate=1e-3,
-            steps_per_execution=50):
-    """Trains `vanilla_gan` on the toy `dataset` for `steps` generator steps.
+            steps_per_execution=50, name="vanilla_gan"):
+    """Trains model `name` (`vanilla_gan`) on the toy `dataset` for `steps` generator steps.
 
     Args:
         dataset: `"ring8"` or `"grid25"`.
@@ -89,11 +89,13 @@ def toy_run(dataset, options, seed, steps, batch_size=256, num_samples=2500, bas
         steps: generator steps (the budget).
         batch_size: examples per discriminator step.
         num_samples: generated points that are scored.
-        base: the other `vanilla_gan` hparams (width, latent_dim...).
+        base: the model's other hparams (width, latent_dim...).
         learning_rate: of Adam (beta_1 0.5) for both players.
         steps_per_execution: train steps per `tf.function` call of `fit`
             (the toy networks are so small that Keras' per-call overhead
             would dominate).
+        name: a registered model with MLP networks for 2-D points
+            (`vanilla_gan`; the critics with `network="mlp"` in `base`).
 
     Returns:
         `{"modes", "hq", "kl", "counts", "seconds", "samples"}`.
@@ -108,8 +110,8 @@ def toy_run(dataset, options, seed, steps, batch_size=256, num_samples=2500, bas
     info = data_lib.info(dataset)
     keras.utils.set_random_seed(seed)
     given = {**(base or {}), **resolve_options(options, steps)}
-    hparams = training.resolve_hparams("vanilla_gan", given, info, seed)
-    model = tfgan_zoo.create("vanilla_gan", **hparams)
+    hparams = training.resolve_hparams(name, given, info, seed)
+    model = tfgan_zoo.create(name, **hparams)
     adam = lambda: keras.optimizers.Adam(learning_rate, beta_1=0.5)  # noqa: E731
     model.compile(g_optimizer=adam(), d_optimizer=adam(), steps_per_execution=steps_per_execution)
     ds, plan = training.train_dataset(dataset, model, info, batch_size, seed=seed, steps_per_epoch=steps)

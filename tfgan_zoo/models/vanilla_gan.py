@@ -20,7 +20,11 @@ class VanillaGAN(FamilyGAN):
         width: hidden width `w`: generator layers `(w, 2w)`, discriminator
             layers `(2w, w)`.
         loss: `"non_saturating"` (the paper's practical choice, maximise
-            log D(G(z))) or `"minimax"` (minimise log(1 - D(G(z)))).
+            log D(G(z))), `"minimax"` (minimise log(1 - D(G(z)))), or
+            another name of `tfgan_zoo.losses.available_losses()` (the same
+            MLPs under another loss, e.g. on the toy sets). Not
+            `"wasserstein"`: its critic needs a Lipschitz constraint, which
+            `wgan` (clipping) and `wgan_gp` (gradient penalty) add.
         optimizer: `"sgd"`, SGD with momentum as in the paper (lr 0.1 is
             too high without its maxout/dropout nets; we use 0.01,
             momentum 0.5), or `"adam"`, Adam(2e-4, beta_1=0.5).
@@ -45,10 +49,10 @@ class VanillaGAN(FamilyGAN):
                 f"Unknown optimizer {optimizer!r}. Valid optimizers: {list(OPTIMIZERS)}. "
                 f"Received: optimizer={optimizer!r}"
             )
-        if loss not in ("minimax", "non_saturating", "modified"):
+        if loss == "wasserstein":
             raise ValueError(
-                "vanilla_gan plays the minimax game; its loss is 'minimax' or "
-                f"'non_saturating'. Received: loss={loss!r}"
+                "vanilla_gan's discriminator has no Lipschitz constraint, which the Wasserstein loss needs; "
+                f"use the wgan or wgan_gp model. Received: loss={loss!r}"
             )
         super().__init__(network="mlp", num_classes=None, width=width, loss=loss, **kwargs)
         self._sgd = optimizer == "sgd"
