@@ -22,13 +22,9 @@ output shape, value range, dataset, package version and metrics, and
 `assets.extra/tf_serving_warmup_requests` holds warm-up requests (one per
 signature, as `PredictionLog` records) that TF Serving replays on load.
 
-Models with an encoder (`model.encoder`: BiGAN/ALI, adversarial
-autoencoders) also get `encode` (`images` -> `z`) and `reconstruct`
-(`images` -> `images`, `images_uint8`); InfoGAN gets `encode` as Q's codes
-(`images` -> `categorical`, `continuous`) and `sample_codes`: `sample`
-with chosen codes (`categorical` int32 `[num_samples]`, `continuous`
-float32 `[num_samples, continuous_dim]`; either empty for the seed's
-codes). `export(..., signatures=...)`
+Models with an encoder (BiGAN/ALI, adversarial autoencoders) also get
+`encode` and `reconstruct`, InfoGAN `encode` (Q's codes) and
+`sample_codes` (`tfgan_zoo.latent_endpoints`). `export(..., signatures=...)`
 adds more (the `inpaint` search of `tfgan_zoo.latent_tools.serving`).
 
 A model can serve its own `sample` (`model.sample_endpoint(max_samples)`
@@ -67,6 +63,7 @@ from tfgan_zoo import priors
 from tfgan_zoo import sampling
 from tfgan_zoo import serving
 from tfgan_zoo import graph_checks as checks
+from tfgan_zoo import latent_endpoints
 from tfgan_zoo.checks import positive_int
 from tfgan_zoo.version import __version__
 
@@ -154,15 +151,7 @@ def _build_archive(model, max_samples):
 
         archive.add_endpoint("serving_default", serve, input_signature=[z_spec, labels_spec])
         _add_sample(archive, model, max_samples, sample, [count_spec, seed_spec, labels_spec])
-    _add_encoder_endpoints(archive, model, run_generator, labels_spec)
-    if hasattr(model, "serving_latent"):  # InfoGAN: `sample` with chosen codes.
-
-        def sample_codes(num_samples, seed, categorical, continuous):
-            num_samples = checks.checked(checks.sample_count(num_samples, max_samples), num_samples)
-            return run_generator(model.serving_latent(num_samples, seed, categorical, continuous), None)
-
-        code_specs = [tf.TensorSpec([None], tf.int32, name="categorical"), tf.TensorSpec(None, tf.float32, name="continuous")]
-        archive.add_endpoint("sample_codes", sample_codes, input_signature=[count_spec, seed_spec, *code_specs])
+    latent_endpoints.add(archive, model, run_generator, value_range(model), max_samples)
     return archive
 
 
@@ -176,63 +165,7 @@ def _add_sample(archive, model, max_samples, sample, input_signature):
 
 def signature_names(model):
     """The signatures `export` writes for `model`."""
-    names = ["serving_default", "sample"]
-    if getattr(model, "encoder", None) is not None:
-        names += ["encode", "reconstruct"]
-    elif hasattr(model, "q_codes"):  # InfoGAN: Q's codes of real images.
-        names += ["encode"]
-    if hasattr(model, "serving_latent"):
-        names += ["sample_codes"]
-    return names
-
-
-def _add_encoder_endpoints(archive, model, run_generator, labels_spec):
-    """`encode` (images -> z) and `reconstruct` (images -> G(E(images))).
-
-    Models with an encoder (BiGAN/ALI, adversarial autoencoders) expose it as
-    `model.encoder`, a Keras model from samples (and labels, if
-    conditional) to latent vectors; they get these two signatures. InfoGAN
-    gets `encode` as Q's codes (`categorical` probabilities, `continuous`
-    means). Images must be finite and in the sample range (within 1e-3).
-    """
-    encoder = getattr(model, "encoder", None)
-    if encoder is None and not hasattr(model, "q_codes"):
-        return
-    images_spec = tf.TensorSpec((None,) + tuple(model.sample_shape), tf.float32, name="images")
-    low, high = value_range(model)
-
-    def checked_images(images):
-        return checks.checked(checks.finite(images, "images") + checks.in_range(images, low - 1e-3, high + 1e-3, "images"), images)
-
-    if encoder is None:
-        archive.track(model.discriminator)
-        archive.add_endpoint("encode", lambda images: model.q_codes(checked_images(images)), input_signature=[images_spec])
-        return
-    archive.track(encoder)
-    conditional = model.num_classes is not None
-
-    def encode_z(images, labels):
-        images = checked_images(images)
-        z = encoder(images if not conditional else [images, labels], training=False)
-        return tf.cast(z, tf.float32)
-
-    if conditional:
-
-        def encode(images, labels):
-            labels = checks.checked(checks.labels_in_range(labels, model.num_classes), labels)
-            return {"z": encode_z(images, labels)}
-
-        def reconstruct(images, labels):
-            labels = checks.checked(checks.labels_in_range(labels, model.num_classes), labels)
-            return run_generator(encode_z(images, labels), labels)
-
-        archive.add_endpoint("encode", encode, input_signature=[images_spec, labels_spec])
-        archive.add_endpoint("reconstruct", reconstruct, input_signature=[images_spec, labels_spec])
-    else:
-        archive.add_endpoint("encode", lambda images: {"z": encode_z(images, None)}, input_signature=[images_spec])
-        archive.add_endpoint(
-            "reconstruct", lambda images: run_generator(encode_z(images, None), None), input_signature=[images_spec]
-        )
+    return ["serving_default", "sample"] + latent_endpoints.signature_names(model)
 
 
 def _hparams(model):
