@@ -23,7 +23,8 @@ every kind of data it handles, each judged by that domain's own measure.
     python benchmarks/losses.py --domains toy --losses hinge,mmd --seeds 0 --toy_steps 100   # a quick check
 
 Prints a table per domain, writes JSON (`--output`, after every domain)
-and `losses.png` (`--figures DIR`), a bar chart per domain.
+and a bar chart per domain (`--figures DIR`; named after `--output`,
+`losses.json` -> `losses.png`).
 """
 
 import argparse
@@ -150,7 +151,8 @@ def main(argv=None):
         bench.write_json(args.output, report)
     if args.figures and panels:
         os.makedirs(args.figures, exist_ok=True)
-        report["figure"] = study.plot_results(os.path.join(args.figures, "losses.png"), panels)
+        name = os.path.splitext(os.path.basename(args.output))[0] + ".png"  # losses.json -> losses.png
+        report["figure"] = study.plot_results(os.path.join(args.figures, name), panels)
     report["duration_s"] = time.time() - started
     print(f"Wrote {bench.write_json(args.output, report)} ({report['duration_s'] / 60:.1f} min)")
     return 0

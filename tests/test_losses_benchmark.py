@@ -87,6 +87,8 @@ def test_summarise_and_rows_hand_values():
     rows = study.table_rows({"hinge": {"model": "vanilla_gan", "summary": s}}, "toy")
     assert rows == [["hinge", "vanilla_gan", "4.67±3.4", "0.4±0.1", "1", "2"]]
     assert study.table_header("mnist")[2] == "fid (lower is better)"
+    fid = {"fid_mean": 1444.4, "fid_std": 120.6, "classes_mean": 9.0, "classes_std": 0.0, "diverged": 0, "seconds_mean": 30.2}
+    assert study.table_rows({"hinge": {"model": "dcgan", "summary": fid}}, "mnist")[0][2:4] == ["1444±121", "9±0"]
 
 
 def test_waves_run_scores_a_discriminative_score():

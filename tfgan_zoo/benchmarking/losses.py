@@ -242,9 +242,14 @@ def table_rows(results, domain):
     rows = []
     for name, r in results.items():
         s = r["summary"]
-        cells = [f"{s[k + '_mean']:.3g}±{s[k + '_std']:.2g}" for k in (spec["measure"], *spec["also"])]
+        cells = [f"{_number(s[k + '_mean'], '.3g')}±{_number(s[k + '_std'], '.2g')}" for k in (spec["measure"], *spec["also"])]
         rows.append([name, r["model"], *cells, str(s["diverged"]), f"{s['seconds_mean']:.0f}"])
     return rows
+
+
+def _number(value, spec):
+    """`value` in `spec`, or as a whole number from 100 on (FIDs)."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:{spec}}"
 
 
 def table_header(domain):
