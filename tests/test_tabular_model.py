@@ -112,6 +112,23 @@ def test_gumbel_softmax_trains_and_generates_plain_softmax_outside_training():
     np.testing.assert_allclose(rows[:, start : start + width].sum(axis=1), 1.0, atol=1e-5)
 
 
+def test_generator_average_applies_and_sample_rows_use_it():
+    frame = tiny_table(n=32)
+    model = TabularWGANGP.for_table(frame, max_modes=3, ema_decay=0.5, **TINY)
+    model.fit(model.dataset(frame, batch_size=16), epochs=1, verbose=0)
+    averages = [w.numpy() for w in model.generator.non_trainable_weights if w.name.startswith("ema_")]
+    assert len(averages) == len(model.generator.trainable_weights)
+    z, labels = np.random.default_rng(0).normal(size=(3, 4)).astype("float32"), np.array([0, 1, 2], np.int32)
+    copy = keras.models.clone_model(model.generator)
+    for var, value in zip(copy.trainable_weights, averages):
+        var.assign(value)
+    stats = [w for w in model.generator.non_trainable_weights if not w.name.startswith("ema_")]  # Batch norm's.
+    for var, value in zip(copy.non_trainable_weights, stats):
+        var.assign(value)
+    np.testing.assert_allclose(model.generate(z=z, labels=labels), copy([z, labels]).numpy(), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(model.generate(z=z, labels=labels), model.generator([z, labels]).numpy())
+
+
 def test_condition_loss_by_hand():
     model = TabularWGANGP(**TINY)  # The example layout: x (3), n (1), c (3); conditions are c's slots.
     model.compile()

@@ -104,6 +104,10 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
     # table (`tfgan_zoo.models.hparams.hparam_signature`); subclasses
     # inherit the fixing.
     fixed_hparams = ()
+    # Methods of the base this variant overrides but whose override calls
+    # the base's where the stabilisers act (see
+    # `stabilisers.combinations.NEEDS`), so those options still apply.
+    extends_base = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

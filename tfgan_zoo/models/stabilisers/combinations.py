@@ -25,7 +25,8 @@ def check_combinations(model, values):
     from tfgan_zoo.models.base import GAN
 
     for option, methods in NEEDS.items():
-        overridden = [m for m in methods if getattr(type(model), m) is not getattr(GAN, m)]
+        overridden = [m for m in methods
+                      if getattr(type(model), m) is not getattr(GAN, m) and m not in type(model).extends_base]
         if values[option] and overridden:
             raise ValueError(
                 f"`{option}` acts in GAN.{overridden[0]}, which {type(model).__name__} overrides, so it "

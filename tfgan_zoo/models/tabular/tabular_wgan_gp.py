@@ -103,6 +103,8 @@ class TabularWGANGP(PenaltyCriticGAN):
     logged = ("d_loss", "g_loss", "wasserstein_distance", "gradient_penalty", "condition_loss")
     network_arguments = GAN.network_arguments + ("transformer",)
     fixed_hparams = ("sample_shape", "network", "num_classes", "critic_norm")
+    # Inference runs the base's generate_batch, so ema_decay applies.
+    extends_base = ("generate_batch",)
     # No dropout in the contract tests: Keras' Dropout draws its masks per
     # replica, so 1 and 2 replicas cannot train alike with it.
     tiny_hparams = {"pac": 2, "critic_dropout": 0.0}
