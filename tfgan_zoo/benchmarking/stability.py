@@ -227,7 +227,10 @@ def image_run(name, options, dataset, evaluator, epochs, batch_size=64, seed=0, 
     model = tfgan_zoo.create(name, **hparams)
     ds, plan = training.train_dataset(dataset, model, info, batch_size, seed=seed, steps_per_epoch=steps_per_epoch)
     timer = timing.EpochTimer()
-    model.fit(ds, epochs=epochs, steps_per_epoch=plan.steps_per_epoch, verbose=0, shuffle=False, callbacks=[timer])
+    progress = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: log(f"{name} {options}: epoch {epoch + 1}/{epochs}, {sum(timer.seconds):.0f} s"))
+    model.fit(ds, epochs=epochs, steps_per_epoch=plan.steps_per_epoch, verbose=0, shuffle=False,
+              callbacks=[timer, progress])
     samples = np.concatenate([np.asarray(model.generate(500, seed=seed * 100_003 + i))
                               for i in range(0, evaluator.num_samples, 500)])[: evaluator.num_samples]
     _, logits = evaluator.extractor.features_and_logits(samples.astype(np.float32))
