@@ -121,6 +121,24 @@ def test_mode_specific_normalisation_finds_the_modes_and_encodes_in_the_mode():
     np.testing.assert_array_equal(modes.sum(axis=1), 1.0)
 
 
+def test_a_value_held_by_many_rows_is_its_own_mode_and_comes_back_exactly():
+    rng = np.random.default_rng(0)
+    gain = np.where(rng.random(400) < 0.6, 0, rng.integers(3000, 9000, 400)).astype(np.int64)
+    frame = pd.DataFrame({"gain": gain, "label": rng.choice(["a", "b"], 400)})
+    transformer = TableTransformer.fit(frame, {"continuous": ["gain"], "label": "label"}, max_modes=4, seed=0)
+    params = transformer.params[0]
+    means, weights = params["means"].numpy(), params["weights"].numpy()
+    assert means[0] == 0.0 and weights[0] == pytest.approx(np.mean(gain == 0), abs=1e-6)
+    encoded = transformer.transform(frame, seed=0)
+    in_spike = encoded[:, 1] == 1.0
+    np.testing.assert_array_equal(in_spike, gain == 0)
+    # A generator's scalar is never exact: +-0.5 in the spike's mode still decodes to 0.
+    noisy = encoded.copy()
+    noisy[:, 0] += rng.uniform(-0.5, 0.5, len(noisy))
+    back = transformer.inverse_transform(noisy)
+    assert (back["gain"][in_spike] == 0).all()
+
+
 def test_min_max_option_and_layout():
     frame = tiny_table()
     transformer = TableTransformer.fit(frame, mode_normalization=False)
