@@ -238,11 +238,7 @@ def main(argv=None):
     widths = _per_model(parser, "width_for", args.width_for, {k: args.width for k in keys})
     if args.minutes is not None and not args.minutes > 0:
         parser.error(f"--minutes must be positive; received {args.minutes!r}")
-    if args.threads:
-        import tensorflow as tf
-
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    bench.limit_threads(args.threads)
     x, y = data_lib.load_arrays(DATASET, split="train", image_shape=(28, 28, 1))
     y = np.asarray(y)
     if args.figures:

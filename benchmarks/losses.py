@@ -109,13 +109,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.threads:
-        import tensorflow as tf
-        from threadpoolctl import threadpool_limits
-
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-        threadpool_limits(args.threads)
+    bench.limit_threads(args.threads)
     started, machine, config = time.time(), bench.machine_info(), settings(args)
     print(f"Machine: {bench.describe_machine(machine)}", flush=True)
     report = {"benchmark": "tfgan_zoo: which loss for which data", "machine": machine, "args": vars(args),

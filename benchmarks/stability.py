@@ -156,11 +156,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.threads:
-        import tensorflow as tf
-
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    bench.limit_threads(args.threads)
     started, machine = time.time(), bench.machine_info()
     print(f"Machine: {bench.describe_machine(machine)}", flush=True)
     report = {"benchmark": "tfgan_zoo stabilisers: mode collapse", "machine": machine, "args": vars(args)}

@@ -174,9 +174,7 @@ def main_fit_vs_bare(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.threads:
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    bench.limit_threads(args.threads)
     started, load_start = time.time(), bench.load_average()
     machine = bench.machine_info()
     print(f"Machine: {bench.describe_machine(machine)}", flush=True)

@@ -33,6 +33,7 @@ a     1.5
 from tfgan_zoo.benchmarking.machine import INTERESTING_CPU_FLAGS
 from tfgan_zoo.benchmarking.machine import cpu_features
 from tfgan_zoo.benchmarking.machine import describe_machine
+from tfgan_zoo.benchmarking.machine import limit_threads
 from tfgan_zoo.benchmarking.machine import load_average
 from tfgan_zoo.benchmarking.machine import machine_info
 from tfgan_zoo.benchmarking.machine import usable_cpus
@@ -56,4 +57,4 @@ from tfgan_zoo.benchmarking.report import format_table
 from tfgan_zoo.benchmarking.report import to_jsonable
 from tfgan_zoo.benchmarking.report import write_json
 
-__all__ = ["EpochTimer", "FLOP_CONVENTION", "INTERESTING_CPU_FLAGS", "StepTimer", "cpu_features", "describe_machine", "fit_loop_costs", "fit_runner", "format_table", "gan_step_flops", "interleave", "layer_macs", "load_average", "loop_runner", "loop_step", "machine_info", "matmul_gflops", "median", "op_cost", "paired_ratios", "pass_flops", "time_steps", "to_jsonable", "usable_cpus", "write_json"]
+__all__ = ["EpochTimer", "FLOP_CONVENTION", "INTERESTING_CPU_FLAGS", "StepTimer", "cpu_features", "describe_machine", "fit_loop_costs", "fit_runner", "format_table", "gan_step_flops", "interleave", "layer_macs", "limit_threads", "load_average", "loop_runner", "loop_step", "machine_info", "matmul_gflops", "median", "op_cost", "paired_ratios", "pass_flops", "time_steps", "to_jsonable", "usable_cpus", "write_json"]

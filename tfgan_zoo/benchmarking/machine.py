@@ -75,6 +75,19 @@ def load_average():
         return None
 
 
+def limit_threads(threads):
+    """Runs TensorFlow (intra- and inter-op) and the BLAS of NumPy and
+    scikit-learn on `threads` threads; 0 or None leaves the defaults."""
+    if not threads:
+        return
+    import tensorflow as tf
+    from threadpoolctl import threadpool_limits
+
+    tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+    tf.config.threading.set_inter_op_parallelism_threads(int(threads))
+    threadpool_limits(int(threads))
+
+
 def usable_cpus():
     """The CPUs this process may run on."""
     try:
