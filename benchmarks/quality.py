@@ -48,6 +48,7 @@ import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
 from tfgan_zoo import callbacks as callbacks_lib  # noqa: E402
 from tfgan_zoo import data as data_lib  # noqa: E402
+from tfgan_zoo import fileio  # noqa: E402
 from tfgan_zoo import training  # noqa: E402
 from tfgan_zoo.metrics import Evaluator  # noqa: E402
 
@@ -56,13 +57,14 @@ DATASET = "idx:../shared/data/mnist"
 METRICS = ("fid", "kid", "cs", "pr", "cacc")
 FLOOR_MODEL = "dcgan"
 FLOOR_RATIO = 20.0
+PARITY = 0.10  # A reduced precision's FID may be at most 10% above float32's (issue #18).
 COLUMNS = ("fid", "kid", "cs", "precision", "recall", "density", "coverage", "cacc")
 
 
-def build(name, data_info, seed):
-    """The model at its paper defaults, seeded and set up as the launcher does it."""
+def build(name, data_info, seed, precision="float32"):
+    """The model at its paper defaults (in `precision`), seeded and set up as the launcher does it."""
     keras.utils.set_random_seed(seed)
-    hparams = training.resolve_hparams(name, {"sample_shape": SHAPE}, data_info, seed)
+    hparams = training.resolve_hparams(name, {"sample_shape": SHAPE, "precision": precision}, data_info, seed)
     return tfgan_zoo.create(name, **hparams), hparams
 
 
@@ -88,10 +90,15 @@ def evaluators(args, n):
     return make(metrics, n), make(metrics, 2 * n)
 
 
-def train_and_score(name, args, data_info, evaluator, curve_evaluator):
-    """Trains `name` for `args.epochs` and scores it; a JSON-able record."""
-    record, wall = {"model": name}, time.perf_counter()
-    model, record["hparams"] = build(name, data_info, args.seed)
+def run_label(name, precision):
+    """A run's name in the table and the JSON: the model, and its precision unless float32."""
+    return name if precision == "float32" else f"{name} {precision}"
+
+
+def train_and_score(name, args, data_info, evaluator, curve_evaluator, precision="float32"):
+    """Trains `name` in `precision` for `args.epochs` and scores it; a JSON-able record."""
+    record, wall = {"model": name, "precision": precision}, time.perf_counter()
+    model, record["hparams"] = build(name, data_info, args.seed, precision)
     record["initial_generator_sha256"] = training.weights_digest(model)
     ds, plan = training.train_dataset(args.dataset, model, data_info, args.batch_size, seed=args.seed,
                                       steps_per_epoch=args.steps_per_epoch)
@@ -113,7 +120,7 @@ def train_and_score(name, args, data_info, evaluator, curve_evaluator):
     record["eval_seconds"] = time.perf_counter() - t0
     if args.save_models_dir:
         os.makedirs(args.save_models_dir, exist_ok=True)
-        record["saved_model"] = os.path.join(args.save_models_dir, f"{name}.keras")
+        record["saved_model"] = os.path.join(args.save_models_dir, f"{run_label(name, precision).replace(' ', '_')}.keras")
         model.save(record["saved_model"])
     record["wall_seconds"] = time.perf_counter() - wall
     return record
@@ -136,14 +143,12 @@ def table_row(label, metrics, evaluator, epochs="", steps="", train_s=None):
 def plot_curves(path, curves, ceiling_fid, fid_name, epochs):
     """One FID line per model over epochs (log y), the ceiling as a line."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         print('warning: matplotlib is not installed; no plot (pip install -e ".[bench]")', flush=True)
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 4.8), dpi=120)
+    fig = Figure(figsize=(7.5, 4.8))
+    ax = fig.subplots()
     for name, points in curves.items():
         points = [(e, f) for e, f in points if f is not None and f > 0]
         if points:
@@ -154,11 +159,7 @@ def plot_curves(path, curves, ceiling_fid, fid_name, epochs):
            title="FID over training on MNIST")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return fileio.save_figure(fig, path, dpi=120)
 
 
 def checks(ceiling_fid, floor_fid, results):
@@ -173,6 +174,24 @@ def checks(ceiling_fid, floor_fid, results):
         between = ceiling_fid < fid < floor_fid
         out["trained_dcgan_between"] = {"passed": between, "dcgan_fid": fid}
         print(f"CHECK trained {FLOOR_MODEL} between ceiling and floor: {'PASS' if between else 'FAIL'} ({fid:.4g})")
+    out.update(precision_parity(results))
+    return out
+
+
+def precision_parity(results, tolerance=PARITY):
+    """Per run in another precision: its FID over the same model's float32
+    FID, passed if within `tolerance` above it (issue #18's parity); printed."""
+    out = {}
+    for label, record in results.items():
+        reference = results.get(record.get("model"))
+        if record.get("precision", "float32") == "float32" or not reference or "metrics" not in reference \
+                or "metrics" not in record:
+            continue
+        fid, ref = (next(v for k, v in r["metrics"].items() if k.startswith("fid")) for r in (record, reference))
+        ratio = fid / ref
+        out[f"{label}_fid_within_{tolerance:.0%}_of_float32"] = {"passed": ratio <= 1 + tolerance, "ratio": ratio}
+        print(f"CHECK {label} FID {fid:.4g} within {tolerance:.0%} of float32's {ref:.4g}: "
+              f"{'PASS' if ratio <= 1 + tolerance else 'FAIL'} ({ratio:.3f}x)")
     return out
 
 
@@ -191,7 +210,13 @@ def parse_args(argv=None):
     p.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
     p.add_argument("--output", default="benchmarks/results/quality.json")
     p.add_argument("--plot", default="benchmarks/results/quality_fid.png", help="'' for none")
+    p.add_argument("--precisions", default="float32",
+                   help="train every model in each (float32,bfloat16,float16); rows 'model precision'")
     args = p.parse_args(argv)
+    args.precisions = [q.strip() for q in args.precisions.split(",") if q.strip()]
+    bad = sorted(set(args.precisions) - {"float32", "bfloat16", "float16"})
+    if bad or not args.precisions:
+        p.error(f"--precisions takes float32, bfloat16, float16. Received: {args.precisions}")
     if args.epochs < 1 or args.batch_size < 1 or min(args.num_samples, args.curve_samples) < 4:
         p.error("--epochs and --batch_size must be >= 1, the sample counts >= 4")
     if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
@@ -231,17 +256,19 @@ def main(argv=None):
           f"floor (untrained {FLOOR_MODEL}) = {floor[fid]:.4g}", flush=True)
 
     results, failed = {}, []
-    for name in args.names:
-        print(f"\n=== {name} ===", flush=True)
+    for name, precision in [(n, q) for n in args.names for q in args.precisions]:
+        label = run_label(name, precision)
+        print(f"\n=== {label} ===", flush=True)
         try:
-            results[name] = train_and_score(name, args, args.data_info, evaluator, curve_evaluator)
-            r = results[name]
-            print(f"{name}: {fid} = {r['metrics'][fid]:.4g}; train {r['train_seconds'] / 60:.2f} min "
+            results[label] = train_and_score(name, args, args.data_info, evaluator, curve_evaluator, precision)
+            r = results[label]
+            print(f"{label}: {fid} = {r['metrics'][fid]:.4g}; train {r['train_seconds'] / 60:.2f} min "
                   f"({r['generator_steps']} generator steps), wall {r['wall_seconds'] / 60:.2f} min", flush=True)
         except Exception as e:  # One broken model must not lose the others.
-            results[name] = {"model": name, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
-            failed.append(name)
-            print(f"ERROR: {name} failed: {results[name]['error']}", flush=True)
+            results[label] = {"model": name, "precision": precision, "error": f"{type(e).__name__}: {e}",
+                              "traceback": traceback.format_exc()}
+            failed.append(label)
+            print(f"ERROR: {label} failed: {results[label]['error']}", flush=True)
         gc.collect()
 
     rows = [table_row(f"{n} (FAILED)" if "error" in r else n, r.get("metrics"), evaluator, r.get("epochs", ""),

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import TRAIN_CALL, run_many, tiny_model
+from helpers import GENERATE_CALL, TRAIN_CALL, run_many, tiny_model
 
 import tfgan_zoo  # noqa: F401 (registers the model classes)
 from tfgan_zoo import export as export_lib
@@ -24,7 +24,6 @@ from tfgan_zoo.data import table as table_lib
 from tfgan_zoo.models.tabular import launch as table_launch
 from tfgan_zoo.models.tabular.tabular_wgan_gp import TABLE_ASSET
 
-GENERATE_CALL = ("from launchers import generate", 'flags.FLAGS(["generate", *argv]); generate.main(["generate"])')
 COLUMNS = ["age", "hours", "job", "Salary"]
 ROWS, BATCH, GRID, GENERATED = 200, 20, 10, 30
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from helpers import tiny_hparams
+from helpers import GENERATE_CALL
 from helpers import run_many
 from helpers import run_module
 from helpers import TRAIN_CALL
@@ -106,21 +107,18 @@ def train_args(name, workdir, export_dir, epochs=EPOCHS, extra=()):
     ]
 
 
-CASES = "train cases"  # The `_run_all` module key of a `helpers.run_many` job.
-
-
-def _run_cases(cases):
-    """`{name: proc-like}` of `[(name, train args)]`, run in one subprocess, in order."""
-    return run_many(TRAIN_CALL, cases, timeout=600)
+CASES = "train cases"  # The `_run_all` module keys of `helpers.run_many` jobs.
+GENERATES = "generate cases"
 
 
 def _run_all(jobs, workers=2):
     """Runs `{key: (module, args)}` (or saved_model_cli `(None, args)`, or
-    `(CASES, cases)`), two at a time."""
+    `(CASES, [(name, train args)])` and `(GENERATES, [(name, generate
+    args)])`, each in one subprocess, in order), two at a time."""
 
     def one(module, args):
-        if module == CASES:
-            return _run_cases(args)
+        if module in (CASES, GENERATES):
+            return run_many(TRAIN_CALL if module == CASES else GENERATE_CALL, args, timeout=600)
         if module is None:
             exe = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
             env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
@@ -225,32 +223,25 @@ def followups(trained, tmp_path_factory):
         "labels": os.path.join(root, "g_labels.png"),
     }
     dcgan_export = os.path.join(trained["dcgan"]["export_dir"], "dcgan", "1")
+    # Three processes: the train runs (the resume first, so that no earlier
+    # case can have shown its warnings already), the generate runs, saved_model_cli.
+    resumes = [("resume", train_args("dcgan", *resume_dirs, epochs=3)),
+               ("mismatch", train_args("dcgan", *mismatch_dirs, epochs=3, extra=["--loss=minimax"]))]
+    generates = {
+        "from_keras": [f"--model_path={cgan_keras}", f"--output={gen['from_keras']}", "--num_samples=20"],
+        "from_savedmodel": [f"--model_path={cgan_base}", f"--output={gen['from_savedmodel']}", "--num_samples=20"],
+        "labels": [f"--model_path={cgan_base}", f"--output={gen['labels']}", "--num_samples=20", "--labels=3,5"],
+        "meshes": [f"--model_path={os.path.join(trained['gan3d']['workdir'], 'model.keras')}",
+                   f"--output={os.path.join(root, 'g_vox.png')}", "--num_samples=4",
+                   f"--meshes={os.path.join(root, 'meshes')}"],
+        "meshes_of_images": [f"--model_path={cgan_keras}", f"--output={os.path.join(root, 'g_no.png')}",
+                             f"--meshes={os.path.join(root, 'no_meshes')}"],
+        "missing_model_path": [f"--model_path={root}/no_such_export", f"--output={root}/g.png"],
+    }
     jobs = {
-        "resume": ("launchers.train", train_args("dcgan", *resume_dirs, epochs=3)),
-        "mismatch": ("launchers.train", train_args("dcgan", *mismatch_dirs, epochs=3, extra=["--loss=minimax"])),
-        "from_keras": (
-            "launchers.generate",
-            [f"--model_path={cgan_keras}", f"--output={gen['from_keras']}", "--num_samples=20"],
-        ),
-        "from_savedmodel": (
-            "launchers.generate",
-            [f"--model_path={cgan_base}", f"--output={gen['from_savedmodel']}", "--num_samples=20"],
-        ),
-        "labels": (
-            "launchers.generate",
-            [f"--model_path={cgan_base}", f"--output={gen['labels']}", "--num_samples=20", "--labels=3,5"],
-        ),
-        "meshes": (
-            "launchers.generate",
-            [f"--model_path={os.path.join(trained['gan3d']['workdir'], 'model.keras')}",
-             f"--output={os.path.join(root, 'g_vox.png')}", "--num_samples=4", f"--meshes={os.path.join(root, 'meshes')}"],
-        ),
-        "meshes_of_images": (
-            "launchers.generate",
-            [f"--model_path={cgan_keras}", f"--output={os.path.join(root, 'g_no.png')}", f"--meshes={os.path.join(root, 'no_meshes')}"],
-        ),
         "show": (None, ["show", "--dir", dcgan_export, "--all"]),
-        "cases": (CASES, _bad_input_cases(root, finished_dirs)),
+        "cases": (CASES, resumes + _bad_input_cases(root, finished_dirs)),
+        "generates": (GENERATES, list(generates.items())),
     }
     # Snapshots taken before the resumes run.
     before = {
@@ -258,9 +249,10 @@ def followups(trained, tmp_path_factory):
         "mismatch_history": _history(mismatch_dirs[0]),
     }
     procs = _run_all(jobs)
+    procs = {"show": procs["show"], **procs["cases"], **procs["generates"]}
     return {
         "procs": procs,
-        "cases": procs["cases"],
+        "cases": procs,
         "root": str(root),
         "resume_dirs": resume_dirs,
         "mismatch_dirs": mismatch_dirs,
@@ -273,7 +265,7 @@ def followups(trained, tmp_path_factory):
 
 
 def _bad_input_cases(root, finished_dirs):
-    """`[(name, train args)]` for `_run_cases`, in order: bad model choices
+    """`[(name, train args)]` for a `CASES` job, in order: bad model choices
     (refused before any work; the other bad flags are rows of
     test_launcher_inputs.py), a finished run re-run and exported again, and a
     run whose data fails to load followed by the corrected command."""
@@ -290,20 +282,6 @@ def _bad_input_cases(root, finished_dirs):
         ("bad_data", [*data_run, "--split=train[:10]"]),
         ("corrected_data", [*data_run, "--split=train[:64]"]),
     ]
-
-
-@pytest.fixture(scope="module")
-def bad_runs(tmp_path_factory):
-    """launchers.generate with a bad path; needs no trained model."""
-    root = tmp_path_factory.mktemp("bad")
-    jobs = {
-        "missing_model_path": (
-            "launchers.generate",
-            [f"--model_path={root}/no_such_export", f"--output={root}/g.png"],
-        ),
-    }
-    procs = _run_all(jobs)
-    return {"procs": procs, "root": str(root)}
 
 
 # ----------------------------------------------------------------------------
@@ -553,6 +531,6 @@ def test_a_run_whose_data_fails_leaves_nothing_that_refuses_the_fix(followups):
     assert os.path.isfile(os.path.join(workdir, "model.keras"))
 
 
-def test_generate_missing_model_path(bad_runs):
-    _assert_clean_error(bad_runs["procs"]["missing_model_path"], re.escape("--model_path=") + ".*no_such_export")
-    assert not os.path.exists(os.path.join(bad_runs["root"], "g.png"))
+def test_generate_missing_model_path(followups):
+    _assert_clean_error(followups["procs"]["missing_model_path"], re.escape("--model_path=") + ".*no_such_export")
+    assert not os.path.exists(os.path.join(followups["root"], "g.png"))

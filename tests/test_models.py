@@ -1,6 +1,8 @@
 """Behaviour of every registered model, parametrised over the registry."""
 
+import functools
 import re
+
 import keras
 import numpy as np
 import pytest
@@ -57,11 +59,18 @@ def test_model_api(name):
     assert cls.model_name == name
 
 
-@pytest.mark.parametrize("name", MODELS)
-def test_fit_step_trains_both_networks(name):
+@functools.lru_cache(maxsize=None)
+def _fitted(name):
+    """`(model, weights before, history)`: `name` tiny, after one epoch of
+    two steps. Shared by the tests that only read it (one trace per model)."""
     model = tiny_model(name)
     before = [[w.copy() for w in net.get_weights()] for net in trained_networks(model)]
-    history = model.fit(_dataset(model), epochs=1, verbose=0)
+    return model, before, model.fit(_dataset(model), epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fit_step_trains_both_networks(name):
+    model, before, history = _fitted(name)
     for key in ("d_loss", "g_loss")[model.discriminator is None:]:
         assert np.isfinite(history.history[key][0]), history.history
     assert int(model.g_optimizer.iterations.numpy()) == 2
@@ -73,8 +82,7 @@ def test_fit_step_trains_both_networks(name):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_keras_round_trip(name, tmp_path):
-    model = tiny_model(name)
-    model.fit(_dataset(model), epochs=1, verbose=0)
+    model = _fitted(name)[0]
     z = np.random.default_rng(1).normal(size=(5, model.latent_dim)).astype("float32")
     labels = np.arange(5) % model.num_classes if model.conditional else None
     before = model.generate(z=z, labels=labels)

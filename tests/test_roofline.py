@@ -112,7 +112,7 @@ def test_layer_kinds_and_summary_shares():
     assert sum(e["share"] for e in out.values()) == pytest.approx(1.0)
 
 
-def test_roofline_rows_pair_each_round_with_its_peak():
+def test_roofline_rows_pair_each_round_with_its_peak(tmp_path):
     values = {"fit float32": [2.0, 4.0], "fit bfloat16": [4.0, 8.0], "peak float32": [1.0, 2.0],
               "peak bfloat16": [2.0, 4.0]}
     cores = {c: [2.0, 1.0] for c in values}
@@ -126,3 +126,7 @@ def test_roofline_rows_pair_each_round_with_its_peak():
     peaks = roofline.peak_rows(values, cores, {"float32": 1e9})
     assert peaks["float32"]["best"] == pytest.approx(1.0)
     assert peaks["float32"]["median_per_core"] == pytest.approx(0.5)
+    # The figure of those rows: a PNG written atomically (no temporary left).
+    path = roofline.plot_roofline({"dcgan b256": rows}, peaks, str(tmp_path / "roofline.png"), "test")
+    assert open(path, "rb").read(4) == b"\x89PNG"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roofline.png"]

@@ -69,6 +69,15 @@ def atomic_path(path, is_dir=False):
         raise
 
 
+def save_figure(figure, path, dpi=90):
+    """Writes a matplotlib `Figure` to `path` as a PNG, atomically (laid out
+    tight first); returns `path`."""
+    figure.tight_layout()
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, dpi=dpi, format="png")
+    return path
+
+
 def write_bytes(path, data):
     """Writes `data` to `path` atomically."""
     with atomic_path(path) as tmp:

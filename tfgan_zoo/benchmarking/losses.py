@@ -262,14 +262,12 @@ def table_header(domain):
 def plot_results(path, panels):
     """One bar chart per panel (`{title: (domain, results)}`): each arm's mean
     measure with its std over seeds; written atomically, returns `path`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from tfgan_zoo import fileio
 
-    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 2.6 * len(panels)), squeeze=False)
+    fig = Figure(figsize=(9, 2.6 * len(panels)))
+    axes = fig.subplots(len(panels), 1, squeeze=False)
     for ax, (title, (domain, results)) in zip(axes[:, 0], panels.items()):
         key = DOMAINS[domain]["measure"]
         names = list(results)
@@ -279,8 +277,4 @@ def plot_results(path, panels):
         ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=7)
         better = "higher" if DOMAINS[domain]["higher_is_better"] else "lower"
         ax.set_title(f"{title}: {key} ({better} is better), mean ± std over seeds", fontsize=9)
-    fig.tight_layout()
-    with fileio.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=90, format="png")
-    plt.close(fig)
-    return path
+    return fileio.save_figure(fig, path)

@@ -76,15 +76,13 @@ def plot_roofline(groups, peaks, path, title):
     """A bar chart of achieved GFLOP/s per configuration and group (`groups`:
     `{"dcgan b256": roofline_rows(...)}`) with the peaks (`peak_rows`) as
     lines, wall-clock and per CPU-second; written atomically to `path`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from tfgan_zoo import fileio
 
     configs = sorted({c for rows in groups.values() for c in rows}, key=lambda c: (c.split()[-1], c))
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=False)
+    fig = Figure(figsize=(12, 4.2))
+    axes = fig.subplots(1, 2, sharey=False)
     width = 0.8 / len(configs)
     for ax, per_core in zip(axes, (False, True)):
         for i, config in enumerate(configs):
@@ -101,8 +99,4 @@ def plot_roofline(groups, peaks, path, title):
         ax.set_title("per CPU-second (load-independent)" if per_core else "wall clock", fontsize=9)
     axes[1].legend(fontsize=7, loc="upper right")
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    with fileio.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=90, format="png")
-    plt.close(fig)
-    return path
+    return fileio.save_figure(fig, path)

@@ -175,17 +175,16 @@ def toy_table_rows(results, num_modes):
 def plot_toy(path, dataset, samples, columns=4):
     """Generated points (`{option: [n, 2]}`) over the real modes' 3-std
     circles, one panel per option; written atomically, returns `path`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle
 
     from tfgan_zoo import data as data_lib
     from tfgan_zoo import fileio
 
     centers, std = data_lib.toy_modes(dataset)
     rows = -(-len(samples) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.6 * rows), squeeze=False)
+    fig = Figure(figsize=(2.6 * columns, 2.6 * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
     for ax in axes.flat:
         ax.set_visible(False)
     for ax, (name, points) in zip(axes.flat, samples.items()):
@@ -194,15 +193,11 @@ def plot_toy(path, dataset, samples, columns=4):
         points = points[np.all(np.isfinite(points), axis=1)]
         ax.scatter(points[:, 0], points[:, 1], s=1, alpha=0.3, color="tab:blue", rasterized=True)
         for c in centers:
-            ax.add_patch(plt.Circle(c, 3 * std, fill=False, color="tab:red", linewidth=0.8))
+            ax.add_patch(Circle(c, 3 * std, fill=False, color="tab:red", linewidth=0.8))
         ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), aspect="equal", xticks=[], yticks=[])
         ax.set_title(name, fontsize=8)
     fig.suptitle(f"{dataset}: generated points (blue) over the real modes (red, 3 std)", fontsize=9)
-    fig.tight_layout()
-    with fileio.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=90, format="png")
-    plt.close(fig)
-    return path
+    return fileio.save_figure(fig, path)
 
 
 def image_run(name, options, dataset, evaluator, epochs, batch_size=64, seed=0, steps_per_epoch=None,

@@ -227,7 +227,7 @@ def plot_columns(directory, real, fake, schema):
     distances = tabular_metrics.column_distances(real, fake, schema)
     paths = []
     for index, name in enumerate(str(c) for c in real.columns):
-        figure = Figure(figsize=(6.4, 3.6), layout="tight")
+        figure = Figure(figsize=(6.4, 3.6))
         axes = figure.subplots()
         if name in schema["continuous"]:
             a, b = real[name].dropna().to_numpy(float), fake[name].dropna().to_numpy(float)
@@ -247,10 +247,7 @@ def plot_columns(directory, real, fake, schema):
             title = f"{name} (categorical): TV distance {distances[name]:.3f}"
         axes.set_title(title, fontsize=10)
         axes.legend(fontsize=8)
-        path = os.path.join(directory, _file_name(index, name))
-        with fileio.atomic_path(path) as tmp:
-            figure.savefig(tmp, format="png", dpi=100)
-        paths.append(path)
+        paths.append(fileio.save_figure(figure, os.path.join(directory, _file_name(index, name)), dpi=100))
     return paths
 
 
