@@ -116,6 +116,15 @@ print("RESULTS " + json.dumps(results))
 TRAIN_CALL = ("from launchers import train", 'flags.FLAGS(["train", *argv]); train.main(["train"])')
 # `launchers.generate`'s flags and main.
 GENERATE_CALL = ("from launchers import generate", 'flags.FLAGS(["generate", *argv]); generate.main(["generate"])')
+
+
+def launcher_call(name):
+    """A `run_many` call of `launchers.<name>` as `app.run` makes it: the
+    launcher's flag parser (flag errors as one `error:` line), then `main`.
+    `--help` needs a process of its own (absl lists the main module's flags)."""
+    return f"from launchers import cli, {name}", f'{name}.main(cli.parse_flags(["{name}", *argv]))'
+
+
 # saved_model_cli's own `show` and `run` commands (argv: `["show", "--dir", d, "--all"]`, ...).
 SAVED_MODEL_CLI_CALL = (
     "from tensorflow.python.tools import saved_model_cli",

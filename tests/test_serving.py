@@ -1,7 +1,6 @@
 """Serving helpers: warm-up records, encoder signatures, clients' wire
 formats, the model config, and the export launcher."""
 
-import concurrent.futures
 import json
 import os
 import socket
@@ -11,7 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from google.protobuf import text_format
-from helpers import run_module
+from helpers import launcher_call
+from helpers import run_many
 from helpers import tiny_model
 from tensorflow_serving.apis import predict_pb2
 from tensorflow_serving.config import model_server_config_pb2
@@ -182,16 +182,16 @@ def test_export_launcher(tmp_path):
     model.save(keras_path)
     base = str(tmp_path / "sm" / "cgan")
     args = [f"--model_path={keras_path}", f"--export_dir={base}", "--dataset=digits", '--metrics={"fid": 3.5}']
-    # The other runs are independent: they overlap the first export.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(run_module, "launchers.export", *args, f"--model_config={tmp_path / 'models.config'}")
-        missing = pool.submit(run_module, "launchers.export", "--model_path=/nonexistent/m.keras")
-        inpaint = pool.submit(
-            run_module, "launchers.export", f"--model_path={keras_path}", f"--export_dir={tmp_path / 'inp' / 'cgan'}",
-            "--inpaint_steps=2", "--inpaint_restarts=1",
-        )
-        bad_steps = pool.submit(run_module, "launchers.export", f"--model_path={keras_path}", "--inpaint_steps=-1")
-        first, missing, inpaint, bad_steps = first.result(), missing.result(), inpaint.result(), bad_steps.result()
+    # One process, in order (the clash after the first export).
+    runs = run_many(launcher_call("export"), [
+        ("first", [*args, f"--model_config={tmp_path / 'models.config'}"]),
+        ("clash", [*args, "--version=1"]),
+        ("missing", ["--model_path=/nonexistent/m.keras"]),
+        ("inpaint", [f"--model_path={keras_path}", f"--export_dir={tmp_path / 'inp' / 'cgan'}",
+                     "--inpaint_steps=2", "--inpaint_restarts=1"]),
+        ("bad_steps", [f"--model_path={keras_path}", "--inpaint_steps=-1"]),
+    ])
+    first, clash, missing, inpaint, bad_steps = (runs[k] for k in ("first", "clash", "missing", "inpaint", "bad_steps"))
     assert inpaint.returncode == 0, inpaint.stderr[-2000:]
     assert export_lib.read_metadata(str(tmp_path / "inp" / "cgan"))["signatures"] == ["serving_default", "sample", "inpaint"]
     assert bad_steps.returncode == 2 and "error: --inpaint_steps=-1: must be 0" in bad_steps.stderr, bad_steps.stderr
@@ -204,7 +204,6 @@ def test_export_launcher(tmp_path):
     np.testing.assert_allclose(exported, model.generate(labels=[2, 3], seed=1), atol=1e-5)
     # An existing version is never overwritten (the next free version is the
     # library's default, tested in test_export.py).
-    clash = run_module("launchers.export", *args, "--version=1")
     assert clash.returncode == 2 and "exists" in clash.stderr
     assert export_lib.existing_versions(base) == [1]
     assert missing.returncode == 2 and "error: --model_path=/nonexistent/m.keras: " in missing.stderr
