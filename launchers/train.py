@@ -71,7 +71,10 @@ Scaling and faults:
 - `--deterministic` (op determinism plus seeds) makes reruns bitwise
   identical on the same machine; `--precision=bfloat16` or `float16` (a
   model hparam, `tfgan_zoo.precision`) trains in reduced precision (loss
-  scaling for float16).
+  scaling for float16). Without it, the launcher picks bfloat16 for the
+  models measured faster in it at equal quality, on a CPU with bfloat16
+  units, and float32 otherwise (`tfgan_zoo.precision.auto`); it prints
+  its choice. A resumed run keeps its own.
 
 At the end it prints `generator_sha256: ...`, a digest of the generator's
 weights, to compare runs and workers.
@@ -192,6 +195,12 @@ def train(workdir):
     if FLAGS.deterministic:
         tf.config.experimental.enable_op_determinism()
     given = hparam_flags.hparams_from_flags(FLAGS.model)
+    if "precision" in tfgan_zoo.model_hparams(FLAGS.model) and "precision" not in given:
+        chosen, why = auto_precision(workdir)
+        if chosen is not None:
+            given["precision"] = chosen
+        if FLAGS.verbose != 0:
+            print(f"precision: {chosen or 'float32'} ({why}; --precision= chooses)", flush=True)
     table = table_data()
     data_info = table.info if table else data_lib.info(FLAGS.dataset, split=FLAGS.split)
     hparams = training.resolve_hparams(FLAGS.model, given, data_info, FLAGS.seed)
@@ -264,6 +273,22 @@ def train(workdir):
             outputs["export"] = export_lib.export(model, os.path.join(FLAGS.export_dir, FLAGS.model), dataset=FLAGS.dataset)
         training.mark_finished(workdir, run, FLAGS.epochs, outputs)
     return outputs
+
+
+def auto_precision(workdir):
+    """`(precision, why)` when --precision is not given: a resumed run's own
+    (`run.json`; None for a run started before the choice existed), else
+    `tfgan_zoo.precision.auto` for this machine."""
+    import tensorflow as tf
+
+    from tfgan_zoo import precision as precision_lib
+    from tfgan_zoo.benchmarking import machine
+
+    saved = training.read_run(workdir)
+    if saved is not None and training.has_trained_state(workdir):
+        return saved.get("hparams", {}).get("precision"), f"the precision of the run in {workdir}"
+    gpus = len(tf.config.list_physical_devices("GPU"))
+    return precision_lib.auto(FLAGS.model, machine.cpu_features()["bf16_units"], gpus=gpus)
 
 
 def main(argv):

@@ -130,7 +130,7 @@ FIT_ROWS = [
         "d_steps_uneven_dataset_batch",
         "wgan",
         lambda: {"x": tf.data.Dataset.from_tensor_slices(X[:14]).batch(7)},
-        "d_steps=5 splits each batch",
+        "d_steps=2 splits each batch",
     ),
     (
         "jit_range_in_pipeline",

@@ -151,8 +151,9 @@ def test_infogan_networks_are_the_papers(tmp_path):
     assert d.get_layer("logits").input is d.get_layer("q_hidden").input is d.get_layer("shared_act").output
     assert _chain(g) == [
         ("hidden", "Dense"), ("hidden_bn", "BatchNormalization"), ("hidden_act", "ReLU"),
-        ("project", "Dense"), ("reshape", "Reshape"), ("project_bn", "BatchNormalization"), ("project_relu", "ReLU"),
-        ("deconv_1", "Conv2DTranspose"), ("deconv_1_bn", "BatchNormalization"), ("deconv_1_relu", "ReLU"),
+        ("project", "Dense"), ("reshape", "Reshape"), ("project_bn", "FusedBatchNormalization"),
+        ("project_relu", "ReLU"), ("deconv_1", "Conv2DTranspose"), ("deconv_1_bn", "FusedBatchNormalization"),
+        ("deconv_1_relu", "ReLU"),
         ("deconv_out", "Conv2DTranspose"), ("tanh", "Activation"),
     ]
     assert g.get_layer("hidden").units == 1024 and g.get_layer("reshape").output.shape[1:] == (7, 7, 128)

@@ -23,6 +23,7 @@ from launchers import hparam_flags
 CPP_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]", re.MULTILINE)
 # Every line the piped quick start may print, and nothing else.
 QUICK_START_LINES = [
+    r"precision: (float32|bfloat16) \(.+; --precision= chooses\)",  # The launcher's choice, said once.
     r"Training dcgan on digits: 2 epochs of 2 generator steps, 1 replica\(s\) x batch 8 x 1 d_steps\.",
     r"Epoch [12]/2",
     r"2/2 - [\dm ]+s - \d+(us|ms|s)/step - d_loss: \S+ - g_loss: \S+",  # Keras verbose=2: one line per epoch.

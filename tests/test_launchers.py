@@ -33,7 +33,9 @@ from tfgan_zoo import callbacks as callbacks_lib
 from tfgan_zoo import data as data_lib
 from tfgan_zoo import export as export_lib
 from tfgan_zoo import images as images_lib
+from tfgan_zoo import precision as precision_lib
 from tfgan_zoo import volumes
+from tfgan_zoo.benchmarking import machine
 
 MODELS = tfgan_zoo.available_models()
 EPOCHS = 2
@@ -319,6 +321,10 @@ def test_train_launcher_end_to_end(name, trained):
     for hp, value in {**tiny_hparams(name), **_launch_hparams(name)}.items():
         want = list(value) if isinstance(value, tuple) else value
         assert meta["hparams"][hp] == want, hp
+    # No --precision given: the launcher chose one for this machine, said so, and kept it.
+    chosen, why = precision_lib.auto(name, machine.cpu_features()["bf16_units"])
+    assert f"precision: {chosen} ({why}; --precision= chooses)" in proc.stdout
+    assert meta["hparams"]["precision"] == chosen
 
     # model.keras: the trained model, with the optimizers' state.
     model = _load_keras(os.path.join(workdir, "model.keras"))

@@ -172,3 +172,51 @@ def test_networks_round_trip_through_keras_serialization():
     z, labels = np.ones((2, 4), np.float32), np.array([0, 2])
     np.testing.assert_allclose(g([z, labels]), g2([z, labels]), atol=1e-6)
     assert dcgan_lib.spatial_plan((64, 64, 3)) == (4, 4)
+
+
+@pytest.mark.parametrize("policy", ["float32", "mixed_bfloat16"])
+def test_fused_batch_norm_is_keras_batch_norm(policy):
+    from tfgan_zoo.networks.fused_batch_norm import FusedBatchNormalization
+
+    x = tf.constant(np.random.default_rng(0).normal(size=(8, 5, 5, 3)).astype("float32") * 3 + 1)
+    weights = tf.range(1.0, 4.0)
+    layers = [cls(momentum=0.9, epsilon=1e-5, dtype=policy)
+              for cls in (keras.layers.BatchNormalization, FusedBatchNormalization)]
+    outputs, grads = [], []
+    for layer in layers:
+        layer.build(x.shape)
+        layer.gamma.assign([1.0, 2.0, 3.0])
+        layer.beta.assign([0.5, 0.0, -0.5])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x, training=True)
+            loss = tf.reduce_sum(tf.cast(y, tf.float32) ** 2 * weights)
+        outputs.append(np.float32(y))
+        grads.append([np.asarray(g) for g in tape.gradient(loss, [x, layer.gamma, layer.beta])])
+    keras_bn, fused = layers
+    assert fused.compute_dtype == keras_bn.compute_dtype and outputs[1].dtype == np.float32
+    tol = 1e-5 if policy == "float32" else 1e-2  # bfloat16 keeps 8 bits of mantissa.
+    np.testing.assert_allclose(outputs[1], outputs[0], atol=tol * 10)
+    for a, b in zip(grads[0], grads[1]):
+        np.testing.assert_allclose(b, a, rtol=tol * 10, atol=tol * 100)
+    # The moving statistics follow Keras' rule (the biased batch variance).
+    # (Under bfloat16 both take the statistics of the rounded activations, in their own order.)
+    stat_tol = 1e-5 if policy == "float32" else 1e-3
+    np.testing.assert_allclose(fused.moving_mean.numpy(), keras_bn.moving_mean.numpy(), atol=stat_tol)
+    np.testing.assert_allclose(fused.moving_variance.numpy(), keras_bn.moving_variance.numpy(), rtol=stat_tol)
+    batch_var = np.var(x.numpy(), axis=(0, 1, 2))
+    np.testing.assert_allclose(fused.moving_variance.numpy(), 0.9 + 0.1 * batch_var, rtol=stat_tol * 10)
+    # Inference uses the moving statistics, as Keras does.
+    np.testing.assert_allclose(np.float32(fused(x, training=False)), np.float32(keras_bn(x, training=False)),
+                               atol=tol * 10)
+
+
+def test_fused_batch_norm_falls_back_where_the_kernel_does_not_apply():
+    from tfgan_zoo.networks.fused_batch_norm import FusedBatchNormalization
+
+    flat = FusedBatchNormalization()
+    y = flat(np.arange(12, dtype="float32").reshape(4, 3), training=True)  # 2-D: Keras' own path.
+    np.testing.assert_allclose(np.mean(np.asarray(y), axis=0), 0.0, atol=1e-5)
+    assert not FusedBatchNormalization(axis=1)._fused(tf.zeros((1, 2, 2, 2)), None)
+    assert not FusedBatchNormalization(synchronized=True)._fused(tf.zeros((1, 2, 2, 2)), None)
+    assert FusedBatchNormalization()._fused(tf.zeros((1, 2, 2, 2)), None)

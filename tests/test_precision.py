@@ -104,3 +104,18 @@ def test_an_unknown_precision_is_refused_naming_it():
     with pytest.raises(ValueError, match=r"one of \['bfloat16', 'float16', 'float32'\].*Received: precision='half'"):
         tfgan_zoo.create("dcgan", precision="half")
     assert "precision" in tfgan_zoo.model_hparams("rcgan")
+
+
+def test_the_launchers_automatic_choice():
+    from tfgan_zoo import precision
+
+    # bfloat16 only for the measured models, only with bf16 units, never with a GPU.
+    for name in precision.AUTO_BFLOAT16:
+        assert precision.auto(name, ["avx512_bf16"]) == (
+            "bfloat16", f"this CPU has avx512_bf16; {name} was measured faster in bfloat16 with its FID within "
+            "10% of float32's")
+        assert precision.auto(name, [])[0] == "float32"
+        assert precision.auto(name, ["amx_bf16"], gpus=1) == (
+            "float32", "1 GPU(s): reduced precision is not measured on GPUs here")
+    assert precision.auto("lapgan", ["amx_bf16", "avx512_bf16"])[0] == "float32"
+    assert "no bfloat16 units" in precision.auto("dcgan", [])[1]

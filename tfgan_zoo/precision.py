@@ -8,6 +8,10 @@ may differ; `None` (the default) keeps the global policy, as
 `keras.config.set_dtype_policy` set it. `get_config` and the `.keras` file
 keep the choice (each layer's config records its policy too).
 
+`auto(model_name, bf16_units)` is the launchers' choice when `--precision`
+is not given: bfloat16 only for the models that were measured faster in it
+with FID parity (`AUTO_BFLOAT16`), and only on a CPU with bfloat16 units.
+
 Under a mixed policy the variables stay float32 and the layers compute in
 the low precision. What stays float32: the data checks' inputs
 (`models.batches`), the per-example losses and what follows from them
@@ -54,3 +58,30 @@ def policy_scope(precision):
         yield
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+# The models measured faster in bfloat16 than in float32, with their FID
+# within 10% of float32's, on a CPU with bfloat16 units (README
+# "Performance": `benchmarks/throughput.py --roofline`, `benchmarks/quality.py
+# --precisions float32,bfloat16`). The launchers train them in bfloat16 there.
+AUTO_BFLOAT16 = ("dcgan", "cgan", "wgan_gp")
+
+
+def auto(model_name, bf16_units, gpus=0):
+    """`(precision, why)`: what a launcher trains `model_name` in when no
+    precision is given, on a machine whose CPU has the bfloat16 arithmetic
+    units `bf16_units` (e.g. `["avx512_bf16"]`; empty: emulated) and `gpus` GPUs.
+
+    Example:
+
+    >>> auto("dcgan", ["avx512_bf16"])[0], auto("dcgan", [])[0], auto("lapgan", ["amx_bf16"])[0]
+    ('bfloat16', 'float32', 'float32')
+    """
+    if gpus:
+        return "float32", f"{gpus} GPU(s): reduced precision is not measured on GPUs here"
+    if not bf16_units:
+        return "float32", "this CPU has no bfloat16 units (bfloat16 would be emulated, and slower)"
+    if model_name not in AUTO_BFLOAT16:
+        return "float32", f"bfloat16 is measured faster at equal quality only for {', '.join(AUTO_BFLOAT16)}"
+    return "bfloat16", (f"this CPU has {', '.join(bf16_units)}; {model_name} was measured faster in bfloat16 "
+                        "with its FID within 10% of float32's")

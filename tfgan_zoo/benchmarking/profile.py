@@ -77,6 +77,7 @@ def classify_op(name, op_type, kinds, optimizers=()):
     `"elementwise"` or `"other"` by op type (data movement, reductions,
     random draws, variable reads, control).
     """
+    op_type = re.sub(r"^_Mkl(Native)?", "", op_type)  # oneDNN's kernels: `_MklNativeConv2D` is a Conv2D.
     segments = name.split("/")
     layer = None
     for net, sub in zip(segments, segments[1:]):

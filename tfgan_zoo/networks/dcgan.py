@@ -26,6 +26,7 @@ for the common shapes set the width (`width`):
 
 import keras
 
+from tfgan_zoo.networks.fused_batch_norm import FusedBatchNormalization
 from tfgan_zoo.networks.layers import D_SEED_OFFSET
 from tfgan_zoo.networks.layers import functional_model
 from tfgan_zoo.networks.layers import label_input
@@ -83,9 +84,8 @@ def _bn(name, synchronized=False, virtual=False):
     # Momentum 0.9 so the moving statistics used by `generate()` (inference
     # mode) follow training closely. `synchronized` computes the batch
     # statistics over all replicas of a `tf.distribute` strategy.
-    return keras.layers.BatchNormalization(
-        momentum=0.9, epsilon=1e-5, synchronized=synchronized, name=name
-    )
+    # The fused kernel (`FusedBatchNormalization`): the same layer, faster.
+    return FusedBatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=synchronized, name=name)
 
 
 def dcgan_generator(
