@@ -29,6 +29,7 @@ ratios and a TF-profiler breakdown of one step by op kind
     python benchmarks/throughput.py --threads 1     # steadier on a busy machine
     python benchmarks/throughput.py --roofline --models dcgan,cgan --batch_sizes 64,256
     python benchmarks/throughput.py --profile dcgan --profile_batch 256 --steps 3 --rounds 3
+    python benchmarks/throughput.py --profile dcgan --profile_precision bfloat16 --steps 3 --rounds 3
 """
 
 import argparse
@@ -137,6 +138,7 @@ def parse_args(argv=None):
     p.add_argument("--profile", default="", help="instead (or after --roofline): the op profile and the XLA, "
                    "steps_per_execution and concatenated-D experiments of this model at --profile_batch")
     p.add_argument("--profile_batch", type=int, default=256)
+    p.add_argument("--profile_precision", default="float32", help="the precision of --profile's runs")
     p.add_argument("--steps_per_execution", type=int, default=4)
     p.add_argument("--matmul_size", type=int, default=2048, help="n of the GEMM peak's chained [n, n] matmuls")
     args = p.parse_args(argv)

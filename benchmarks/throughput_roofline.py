@@ -60,9 +60,9 @@ def concat_difference(name, batch_size):
     return float(tf.reduce_max(tf.abs(two - one)) / tf.reduce_max(tf.abs(two)))
 
 
-def profile_step(name, batch_size, peak_gflops):
+def profile_step(name, batch_size, peak_gflops, precision="float32"):
     """Per-kind op times (`benchmarking.profile`) of the bare and the library step."""
-    model = build(name)
+    model = build(name, precision=precision)
     data = make_dataset(model, batch_size)
     flops = bench.gan_step_flops(model.generator, model.discriminator, batch_size, model.d_steps)
     kinds = profile.layer_kinds(model.generator, model.discriminator)
@@ -78,24 +78,25 @@ def profile_step(name, batch_size, peak_gflops):
              "" if out["bare"][c]["gflops"] is None else f"{out['bare'][c]['gflops']:.1f}",
              "" if out["bare"][c]["gflops"] is None else f"{out['bare'][c]['gflops'] / peak_gflops:.3f}",
              ", ".join(f"{t} {ms:.0f}" for t, ms in out["bare"][c]["ops"])] for c in profile.CATEGORIES]
-    print(f"\n{name} batch {batch_size}, one step's op time by kind (TF profiler, 2 steps, float32):")
+    print(f"\n{name} batch {batch_size}, one step's op time by kind (TF profiler, 2 steps, {precision}):")
     print(bench.format_table(["kind", "bare ms", "library ms", "bare share", "library share", "GFLOP/s",
-                              "of fp32 peak", "bare's costliest op types (ms)"], rows, align=["<"] + [">"] * 6 + ["<"]))
+                              f"of {precision} peak", "bare's costliest op types (ms)"], rows, align=["<"] + [">"] * 6 + ["<"]))
     return out
 
 
-def experiments(name, batch_size, args, peak):
-    """XLA, steps_per_execution and one concatenated D call, interleaved with
-    the float32 GEMM peak: `{config: faster-than ratios}` of one run."""
-    model, k = build(name), args.steps_per_execution
+def experiments(name, batch_size, args, peaks, precision="float32"):
+    """XLA, steps_per_execution and one concatenated D call in `precision`,
+    interleaved with the GEMM peaks (`{precision: matmul_runner(...)}`, its
+    own and float32's): `{config: faster-than ratios}` of one run."""
+    model, k = build(name, precision=precision), args.steps_per_execution
     data, steps = make_dataset(model, batch_size), block_steps(model, args.steps)
     loop = lambda step: bench.loop_runner(bench.loop_step(step), data, steps)  # noqa: E731
     configs = {"bare": loop(bare_step(model)), "bare xla": loop(bare_step(model, jit_compile=True)),
                "bare concat": loop(bare_step(model, concat=True)), "fit": bench.fit_runner(model, data, steps),
-               "fit xla": bench.fit_runner(build(name, jit_compile=True), data, steps),
-               f"fit spe={k}": bench.fit_runner(build(name, steps_per_execution=k), data,
+               "fit xla": bench.fit_runner(build(name, precision=precision, jit_compile=True), data, steps),
+               f"fit spe={k}": bench.fit_runner(build(name, precision=precision, steps_per_execution=k), data,
                                                 k * max(2, -(-(steps + 1) // k)) - 1),
-               "peak float32": peak[0]}
+               **{f"peak {p}": peaks[p][0] for p in {"float32", precision}}}
     values, cores = run_rounds(f"{name} b{batch_size} experiments", configs, args.rounds)
     cpu = {c: [s * n for s, n in zip(values[c], cores[c])] for c in values}
     pairs = [("bare xla", "bare"), ("bare concat", "bare"), ("fit", "bare"), ("fit xla", "fit"),
@@ -104,14 +105,14 @@ def experiments(name, batch_size, args, peak):
     speed = {f"{a} vs {b}": {"wall": roofline.paired_speed(values, a, b), "cpu": roofline.paired_speed(cpu, a, b)}
              for a, b in pairs}
     flops = bench.gan_step_flops(model.generator, model.discriminator, batch_size, model.d_steps)["total"]
-    named = lambda d: {f"{c} float32" if not c.startswith("peak") else c: d[c] for c in d}  # noqa: E731
-    rows = roofline.roofline_rows(named(values), named(cores), flops, {"float32": peak[1]})
+    named = lambda d: {f"{c} {precision}" if not c.startswith("peak") else c: d[c] for c in d}  # noqa: E731
+    rows = roofline.roofline_rows(named(values), named(cores), flops, {p: peaks[p][1] for p in {"float32", precision}})
     concat = {m: concat_difference(m, batch_size) for m in ("dcgan", "wgan_gp")}
-    print(f"\n{name} batch {batch_size}, {args.rounds} rounds: how many times faster (median of per-round pairs)")
+    print(f"\n{name} batch {batch_size}, {precision}, {args.rounds} rounds: how many times faster (median of per-round pairs)")
     print(bench.format_table(["config vs reference", "wall", "CPU time", "ms/step"],
                              [[key, f"{v['wall']:.3f}", f"{v['cpu']:.3f}", f"{out_ms[key.split(' vs ')[0]]:.0f}"]
                               for key, v in speed.items()]))
-    print(bench.format_table(["config", "GFLOP/s", "of fp32 peak (wall)", "(CPU time)"],
+    print(bench.format_table(["config", "GFLOP/s", f"of {precision} peak (wall)", "(CPU time)"],
                              [[c, f"{r['gflops']:.1f}", f"{r['fraction']:.3f}", f"{r['cpu_fraction']:.3f}"]
                               for c, r in rows.items()]))
     print("D on [real; fake] in one call vs two, training mode, max |difference| / max |logit|: "
@@ -124,8 +125,9 @@ def main_roofline(args, machine):
     """--roofline and --profile: the report's `results`."""
     results, units = {}, machine["cpu"]["bf16_units"]
     print(f"bfloat16 units: {' '.join(units) if units else 'none: bfloat16 is emulated (expect it slower)'}")
-    precisions = args.precisions if args.roofline else ["float32"]
-    peaks = {p: flops_lib.matmul_runner(n=args.matmul_size, dtype=p) for p in precisions}
+    precisions = args.precisions if args.roofline else [args.profile_precision]
+    needed = {*precisions, *([args.profile_precision, "float32"] if args.profile else [])}
+    peaks = {p: flops_lib.matmul_runner(n=args.matmul_size, dtype=p) for p in needed}
     if args.roofline:
         groups = {f"{n} b{b}": roofline_group(n, b, args, peaks) for n in args.models for b in args.batch_sizes}
         merged = lambda key: {f"peak {p}": [x for g in groups.values() for x in g[key][f"peak {p}"]]  # noqa: E731
@@ -146,8 +148,9 @@ def main_roofline(args, machine):
             path = roofline.plot_roofline({g: r["rows"] for g, r in groups.items()}, peak, args.figure, title)
             print(f"Wrote {path}")
     if args.profile:
-        results["experiments"] = experiments(args.profile, args.profile_batch, args, peaks["float32"])
-        peak32 = roofline.peak_rows(results["experiments"]["values"], results["experiments"]["cores"],
-                                    {"float32": peaks["float32"][1]})["float32"]["median"]
-        results["profile"] = profile_step(args.profile, args.profile_batch, peak32)
+        q = args.profile_precision
+        results["experiments"] = experiments(args.profile, args.profile_batch, args, peaks, q)
+        peak = roofline.peak_rows(results["experiments"]["values"], results["experiments"]["cores"],
+                                  {q: peaks[q][1]})[q]["median"]
+        results["profile"] = profile_step(args.profile, args.profile_batch, peak, q)
     return results

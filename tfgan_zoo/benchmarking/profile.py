@@ -77,7 +77,9 @@ def classify_op(name, op_type, kinds, optimizers=()):
     `"elementwise"` or `"other"` by op type (data movement, reductions,
     random draws, variable reads, control).
     """
-    op_type = re.sub(r"^_Mkl(Native)?", "", op_type)  # oneDNN's kernels: `_MklNativeConv2D` is a Conv2D.
+    # oneDNN's kernels are the same ops: `_MklNativeConv2D` is a `Conv2D`, `_MklNativeFusedConv2D` a `_FusedConv2D`.
+    op_type = re.sub(r"^_Mkl(Native)?", "", op_type)
+    op_type = "_" + op_type if op_type.startswith("FusedConv") else op_type
     segments = name.split("/")
     layer = None
     for net, sub in zip(segments, segments[1:]):
