@@ -2,12 +2,15 @@
 one model's networks, not the process's; float32 where it must be."""
 
 import os
+import re
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from helpers import SAVED_MODEL_CLI_CALL
 from helpers import random_batch
+from helpers import run_many
 from helpers import tiny_model
 
 import tfgan_zoo
@@ -81,6 +84,19 @@ def test_a_bfloat16_export_takes_and_serves_float32(tmp_path):
     out = served(z=tf.constant(z))
     assert out["images"].dtype == tf.float32 and out["images_uint8"].dtype == tf.uint8
     np.testing.assert_allclose(out["images"].numpy(), model.generate(z=z), atol=1e-6)
+    # saved_model_cli's own show and run: float32 in, float32 out.
+    z_literal = repr(z.tolist()).replace(" ", "")
+    cli = run_many(SAVED_MODEL_CLI_CALL, {
+        "show": ["show", "--dir", path, "--tag_set", "serve", "--signature_def", "serving_default"],
+        "run": ["run", "--dir", path, "--tag_set", "serve", "--signature_def", "serving_default",
+                "--input_exprs", f"z={z_literal}", "--outdir", str(tmp_path / "out")],
+    })
+    assert cli["run"].returncode == 0, cli["run"].stderr[-2000:]
+    assert re.search(r"inputs\['z'\] tensor_info:\s*dtype: DT_FLOAT", cli["show"].stdout), cli["show"].stdout
+    assert re.search(r"outputs\['images'\] tensor_info:\s*dtype: DT_FLOAT", cli["show"].stdout), cli["show"].stdout
+    images = np.load(tmp_path / "out" / "images.npy")
+    assert images.dtype == np.float32
+    np.testing.assert_allclose(images, model.generate(z=z), atol=1e-6)
 
 
 def test_two_replicas_train_like_one_in_bfloat16():

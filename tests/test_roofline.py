@@ -89,6 +89,8 @@ def test_cpu_features_reads_a_file(tmp_path):
         ("gradient_tape/discriminator_1/conv_1/convolution/Conv2DBackpropFilter", "_MklNativeConv2DBackpropFilter",
          "convolution"),
         ("discriminator_1/conv_1/BiasAdd", "_MklNativeFusedConv2D", "convolution"),
+        ("gradient_tape/discriminator_1/conv_0/convolution/Conv2DBackpropFilter",
+         "_MklNativeConv2DBackpropFilterWithBias", "convolution"),
         ("generator_1/deconv_1_bn/FusedBatchNormV3", "_MklNativeFusedBatchNormV3", "normalization"),
         ("SampleNormal/sample/StatelessRandomNormalV2", "StatelessRandomNormalV2", "other"),
     ],

@@ -78,7 +78,7 @@ def classify_op(name, op_type, kinds, optimizers=()):
     random draws, variable reads, control).
     """
     # oneDNN's kernels are the same ops: `_MklNativeConv2D` is a `Conv2D`, `_MklNativeFusedConv2D` a `_FusedConv2D`.
-    op_type = re.sub(r"^_Mkl(Native)?", "", op_type)
+    op_type = re.sub(r"WithBias$", "", re.sub(r"^_Mkl(Native)?", "", op_type))
     op_type = "_" + op_type if op_type.startswith("FusedConv") else op_type
     segments = name.split("/")
     layer = None
