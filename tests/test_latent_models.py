@@ -353,20 +353,10 @@ def test_supervised_aae_generates_the_requested_label():
 # Serving: the encoder signatures, through saved_model_cli.
 
 
-def _saved_model_cli(*args):
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    exe = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=600, env=env)
-
-
 @pytest.mark.parametrize("name, overrides", [("bigan", {}), ("aae", {"num_classes": 10})])
 def test_saved_model_cli_runs_encode_and_reconstruct(name, overrides, tmp_path):
-    import concurrent.futures
+    from helpers import SAVED_MODEL_CLI_CALL
+    from helpers import run_many
 
     from tfgan_zoo import export as export_lib
 
@@ -383,8 +373,7 @@ def test_saved_model_cli_runs_encode_and_reconstruct(name, overrides, tmp_path):
               "--outdir", str(tmp_path / sig)]
         for sig in ("encode", "reconstruct")
     }
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        procs = dict(zip(jobs, pool.map(lambda args: _saved_model_cli(*args), jobs.values())))
+    procs = run_many(SAVED_MODEL_CLI_CALL, jobs)  # saved_model_cli's own run, both in one process.
     for sig, proc in procs.items():
         assert proc.returncode == 0, f"{sig}: {proc.stderr[-2000:]}"
     np.testing.assert_allclose(np.load(tmp_path / "encode" / "z.npy"), model.encode(x, labels), atol=1e-5)
