@@ -61,9 +61,10 @@ def policy_scope(precision):
 
 
 # The models measured faster in bfloat16 than in float32, with their FID
-# within 10% of float32's, on a CPU with bfloat16 units (README
-# "Performance": `benchmarks/throughput.py --roofline`, `benchmarks/quality.py
-# --precisions float32,bfloat16`). The launchers train them in bfloat16 there.
+# within 10% of float32's, on a CPU with bfloat16 units (README, Results,
+# "Roofline, bfloat16 and where the time goes": `benchmarks/throughput.py
+# --roofline`, `benchmarks/quality.py --precisions float32,bfloat16`). The
+# train launcher trains them in bfloat16 there.
 AUTO_BFLOAT16 = ("dcgan", "cgan", "wgan_gp")
 
 
