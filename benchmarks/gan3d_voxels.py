@@ -35,10 +35,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
 from tfgan_zoo import volumes  # noqa: E402
+from tfgan_zoo.benchmarking import timing  # noqa: E402
 from tfgan_zoo.data import voxels as voxels_lib  # noqa: E402
 from tfgan_zoo.metrics import frechet  # noqa: E402
 from tfgan_zoo.metrics import voxel_classes  # noqa: E402
@@ -89,14 +91,18 @@ def main(argv=None):
     print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}")
 
     model = tfgan_zoo.create("gan3d", sample_shape=(SIDE,) * 3 + (1,), width=args.width, seed=args.seed)
-    model.fit(x_train[: args.batch_size], batch_size=args.batch_size, epochs=1, verbose=0)  # Warm-up (trace).
-    steps, start = 1, time.perf_counter()
     per_epoch = args.train // args.batch_size
-    while time.perf_counter() - start < args.seconds:
-        model.fit(x_train, batch_size=args.batch_size, epochs=1, verbose=0, steps_per_epoch=min(per_epoch, 5))
-        steps += min(per_epoch, 5)
-    seconds = time.perf_counter() - start
-    step_seconds = seconds / (steps - 1)
+    ds = (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train), seed=args.seed).repeat()
+          .batch(args.batch_size, drop_remainder=True).prefetch(2))
+    model.fit(ds, steps_per_epoch=1, epochs=1, verbose=0)  # Warm-up: traces the step.
+    budget = timing.TimeBudget(args.seconds)
+    progress = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: print(
+        f"epoch {epoch + 1}: {budget.steps} steps, {time.perf_counter() - budget.start:.0f} s, "
+        f"d_accuracy {logs['d_accuracy']:.2f}, d_updated {logs['d_updated']:.2f}", flush=True))
+    model.fit(ds, steps_per_epoch=per_epoch, epochs=10**6, verbose=0, callbacks=[budget, progress])
+    seconds = time.perf_counter() - budget.start
+    steps = budget.steps + 1
+    step_seconds = seconds / budget.steps
 
     samples = (model.generate(args.num_samples, seed=1) > 0.5).astype(np.float32)
     histogram, empty = voxel_classes.class_histogram(samples, clf, len(voxels_lib.CLASSES))

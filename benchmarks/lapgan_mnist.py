@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
 from tfgan_zoo import data as data_lib  # noqa: E402
+from tfgan_zoo.benchmarking import timing  # noqa: E402
 from tfgan_zoo.metrics import Evaluator  # noqa: E402
 
 import figures  # noqa: E402  (benchmarks/figures.py)
@@ -37,28 +38,12 @@ SHAPE = (28, 28, 1)
 HPARAMS = {"dcgan": {"width": 32}, "lapgan": {"width": 32}}
 
 
-class TimeBudget(keras.callbacks.Callback):
-    """Stops `fit` once `seconds` have passed; counts the steps."""
-
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds, self.steps = float(seconds), 0
-
-    def on_train_begin(self, logs=None):
-        self.start = time.perf_counter()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if time.perf_counter() - self.start >= self.seconds:
-            self.model.stop_training = True
-
-
 def train(name, args):
     keras.utils.set_random_seed(args.seed)
     model = tfgan_zoo.create(name, sample_shape=SHAPE, latent_dim=args.latent_dim, seed=args.seed, **HPARAMS[name])
     ds = data_lib.load(args.dataset, args.batch_size, image_shape=SHAPE, seed=args.seed, with_labels=False, repeat=True)
     model.fit(ds, steps_per_epoch=1, epochs=1, verbose=0)  # Warm-up: traces the step.
-    budget = TimeBudget(args.seconds)
+    budget = timing.TimeBudget(args.seconds)
     model.fit(ds, steps_per_epoch=10**6, epochs=1, verbose=0, callbacks=[budget])
     seconds = time.perf_counter() - budget.start
     return model, {"steps": budget.steps + 1, "train_seconds": round(seconds, 1),

@@ -52,6 +52,7 @@ import numpy as np  # noqa: E402
 import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
 from tfgan_zoo import data as data_lib  # noqa: E402
+from tfgan_zoo.benchmarking import timing  # noqa: E402
 
 DATASET = "idx:../shared/data/mnist"
 TRAIN, TEST = slice(0, 8000), slice(8000, 10000)
@@ -69,25 +70,12 @@ def _create(key, width, seed):
     return tfgan_zoo.create(hparams.pop("model"), width=width, seed=seed, **hparams)
 
 
-class _Budget(keras.callbacks.Callback):
-    """Counts the training steps; stops after the first one past `seconds` (None: no cap)."""
-
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds, self.steps, self.start = seconds, 0, time.time()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self.seconds is not None and time.time() - self.start > self.seconds:
-            self.model.stop_training = True
-
-
 def _train(model, x, y, epochs, batch_size, minutes=None):
     """`(seconds, final logs, steps run)` of `fit` for `epochs`, or until `minutes` have passed."""
-    budget = _Budget(None if minutes is None else 60.0 * minutes)
+    budget = timing.TimeBudget(None if minutes is None else 60.0 * minutes)
     history = model.fit(x, y if model.conditional else None, batch_size=batch_size, epochs=epochs, verbose=0, shuffle=True,
                         callbacks=[budget])
-    return time.time() - budget.start, {k: float(v[-1]) for k, v in history.history.items()}, budget.steps
+    return time.perf_counter() - budget.start, {k: float(v[-1]) for k, v in history.history.items()}, budget.steps
 
 
 def linear_probe(train_features, train_labels, test_features, test_labels, seed=0):

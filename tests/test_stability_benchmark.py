@@ -54,3 +54,19 @@ def test_toy_benchmark_rows_json_and_figure(tmp_path):
     with open(path) as f:
         assert json.load(f)["results"]["plain"][0]["seed"] == 0
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".tmp-")]
+
+
+def test_time_budget_stops_fit_after_the_budget_and_counts_steps():
+    import keras
+
+    from tfgan_zoo.benchmarking import timing
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.zeros((8, 2), np.float32), np.zeros((8, 1), np.float32)
+    budget = timing.TimeBudget(0.0)  # Every step is past the budget: fit stops after the first.
+    model.fit(x, y, batch_size=1, epochs=3, verbose=0, callbacks=[budget])
+    assert budget.steps == 1 and model.optimizer.iterations.numpy() == 1
+    unlimited = timing.TimeBudget(None)
+    model.fit(x, y, batch_size=2, epochs=3, verbose=0, callbacks=[unlimited])
+    assert unlimited.steps == 12

@@ -117,6 +117,25 @@ class EpochTimer(_keras_callback_base()):
         self.seconds.append(time.perf_counter() - self._start)
 
 
+class TimeBudget(_keras_callback_base()):
+    """Stops `fit` after the first step that ends `seconds` (None: no cap)
+    after training began, and counts the steps run (`steps`); `start` is
+    the `perf_counter` time at which training began."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = None if seconds is None else float(seconds)
+        self.steps, self.start = 0, time.perf_counter()
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.seconds is not None and time.perf_counter() - self.start >= self.seconds:
+            self.model.stop_training = True
+
+
 class StepTimer(_keras_callback_base()):
     """Seconds per step of a one-epoch `fit`, after its first execution
     (which makes the iterator): one step, or `steps_per_execution` steps.
