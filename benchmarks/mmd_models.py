@@ -19,9 +19,6 @@ scored by the domain classifier's FID and precision/recall on
 `--image_samples` samples per side.
 """
 
-import time
-
-import numpy as np
 from absl import app
 from absl import flags
 
@@ -46,34 +43,15 @@ CONFIGS = {
 LEARNING_RATES = {"gmmn": 1e-3, "mmd_gan": 1e-4}
 
 
-def run(name, dataset, seed, steps, batch_size, num_samples, steps_per_execution=50):
-    """Trains `name` on `dataset` for `steps` generator steps; returns the
-    scores of `tfgan_zoo.benchmarking.stability.toy_run`'s form."""
-    import keras
-
-    import tfgan_zoo
-    from tfgan_zoo import data as data_lib
-    from tfgan_zoo import training
+def run(name, dataset, seed, steps, batch_size, num_samples):
+    """`tfgan_zoo.benchmarking.stability.toy_run` of `name` with its toy
+    hparams and learning rate, Adam(beta_1 0.5, beta_2 0.9)."""
     from tfgan_zoo.benchmarking import stability
-    from tfgan_zoo.metrics import toy
 
-    info = data_lib.info(dataset)
-    keras.utils.set_random_seed(seed)
-    model = tfgan_zoo.create(name, compile=False, **training.resolve_hparams(name, CONFIGS[name], info, seed))
-    adam = lambda: keras.optimizers.Adam(LEARNING_RATES[name], beta_1=0.5, beta_2=0.9)  # noqa: E731
-    optimizers = {"g_optimizer": adam(), **({} if model.discriminator is None else {"d_optimizer": adam()})}
-    model.compile(**optimizers, steps_per_execution=steps_per_execution)
-    ds, plan = training.train_dataset(dataset, model, info, batch_size, seed=seed, steps_per_epoch=steps)
-    start = time.perf_counter()
-    model.fit(ds, epochs=1, steps_per_epoch=plan.steps_per_epoch, verbose=0, shuffle=False)
-    seconds = time.perf_counter() - start
-    samples = np.asarray(model.generate(num_samples, seed=seed + 1))
-    if not np.all(np.isfinite(samples)):
-        return {"modes": 0, "hq": 0.0, "kl": float("nan"), "counts": None, "seconds": seconds, "diverged": True}
-    centers, std = data_lib.toy_modes(dataset)
-    coverage = toy.mode_coverage(samples, centers, std)
-    return {"modes": coverage["modes_covered"], "hq": coverage["high_quality_fraction"],
-            "kl": stability.mode_kl(coverage["counts"]), "counts": coverage["counts"], "seconds": seconds}
+    result = stability.toy_run(dataset, {}, seed, steps, batch_size=batch_size, num_samples=num_samples,
+                               base=CONFIGS[name], learning_rate=LEARNING_RATES[name], beta_2=0.9, name=name)
+    result.pop("samples")
+    return result
 
 
 def run_images(fv):

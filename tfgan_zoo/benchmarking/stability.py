@@ -79,7 +79,7 @@ def resolve_options(options, steps):
 
 
 def toy_run(dataset, options, seed, steps, batch_size=256, num_samples=2500, base=None, learning_rate=1e-3,
-            steps_per_execution=50, name="vanilla_gan"):
+            beta_2=0.999, steps_per_execution=50, name="vanilla_gan"):
     """Trains model `name` (`vanilla_gan`) on the toy `dataset` for `steps` generator steps.
 
     Args:
@@ -90,12 +90,15 @@ def toy_run(dataset, options, seed, steps, batch_size=256, num_samples=2500, bas
         batch_size: examples per discriminator step.
         num_samples: generated points that are scored.
         base: the model's other hparams (width, latent_dim...).
-        learning_rate: of Adam (beta_1 0.5) for both players.
+        learning_rate: of Adam (beta_1 0.5) for both players (the
+            generator alone when the model has no discriminator).
+        beta_2: Adam's second-moment decay.
         steps_per_execution: train steps per `tf.function` call of `fit`
             (the toy networks are so small that Keras' per-call overhead
             would dominate).
         name: a registered model with MLP networks for 2-D points
-            (`vanilla_gan`; the critics with `network="mlp"` in `base`).
+            (`vanilla_gan`; the critics, `gmmn` and `mmd_gan` with
+            `network="mlp"` in `base`).
 
     Returns:
         `{"modes", "hq", "kl", "counts", "seconds", "samples"}`.
@@ -111,9 +114,10 @@ def toy_run(dataset, options, seed, steps, batch_size=256, num_samples=2500, bas
     keras.utils.set_random_seed(seed)
     given = {**(base or {}), **resolve_options(options, steps)}
     hparams = training.resolve_hparams(name, given, info, seed)
-    model = tfgan_zoo.create(name, **hparams)
-    adam = lambda: keras.optimizers.Adam(learning_rate, beta_1=0.5)  # noqa: E731
-    model.compile(g_optimizer=adam(), d_optimizer=adam(), steps_per_execution=steps_per_execution)
+    model = tfgan_zoo.create(name, compile=False, **hparams)
+    adam = lambda: keras.optimizers.Adam(learning_rate, beta_1=0.5, beta_2=beta_2)  # noqa: E731
+    d_optimizer = {} if model.discriminator is None else {"d_optimizer": adam()}
+    model.compile(g_optimizer=adam(), **d_optimizer, steps_per_execution=steps_per_execution)
     ds, plan = training.train_dataset(dataset, model, info, batch_size, seed=seed, steps_per_epoch=steps)
     start = time.perf_counter()
     model.fit(ds, epochs=1, steps_per_epoch=plan.steps_per_epoch, verbose=0, shuffle=False)
