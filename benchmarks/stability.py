@@ -53,6 +53,9 @@ MNIST_CONFIGS = {
     "spectral_norm": {"spectral_norm": True},
     "diff_augment": {"diff_augment": "translation,cutout"},
     "ema+diff_augment": {"ema_decay": 0.999, "diff_augment": "translation,cutout"},
+    "r1": {"r1_weight": 1.0},
+    "minibatch_stddev": {"minibatch_features": "stddev"},
+    "label_smoothing": {"label_smoothing": 0.1},
 }
 # The toy combination, chosen from the single options' results (see the README).
 COMBINATION = {"r1_weight": 1.0, "minibatch_features": "stddev"}

@@ -164,6 +164,40 @@ def test_generator_average_moves_by_beta_and_inference_uses_it():
     assert not np.allclose(raw, model.generate(z=z))
 
 
+def test_the_averaged_generator_has_batch_norm_statistics_of_its_own():
+    from tfgan_zoo.models.stabilisers import averages as averages_lib
+
+    model = tiny_model("dcgan", ema_decay=0.5)
+    generator = model.generator
+    before = [v.numpy() for v in generator.non_trainable_variables]
+    x, _ = random_batch(model, 16)
+    model.fit(x, batch_size=16, epochs=1, verbose=0)  # One generator update.
+    pairs = averages_lib.averaged_statistics(generator)
+    assert len(pairs) == 2 * sum(isinstance(layer, keras.layers.BatchNormalization) for layer in generator.layers) > 0
+    # After update t = 1: one training-mode pass of the averaged weights, from
+    # the statistics as they were, on the 64 latent vectors of seed (1, 0xE3A).
+    averages = [keras.ops.convert_to_tensor(a) for a in averages_lib.weight_averages(generator)]
+    z = model.sample_latent(64, seed=tf.constant([1, 0xE3A]))
+    _, expected = generator.stateless_call(averages, [tf.constant(v) for v in before], z, training=True)
+    index = {id(v): i for i, v in enumerate(generator.non_trainable_variables)}
+    for statistic, copy in pairs:
+        np.testing.assert_allclose(copy.numpy(), expected[index[id(statistic)]].numpy(), rtol=1e-5, atol=1e-6)
+        assert not np.allclose(copy.numpy(), statistic.numpy())  # Not the raw weights' statistics.
+    # generate = a copy of the generator with the averaged weights and their statistics.
+    clone = keras.models.clone_model(generator)
+    for layer, source in zip(clone.layers, generator.layers):
+        layer.set_weights(source.get_weights())
+    for variable, average in zip(clone.trainable_variables, averages):
+        variable.assign(average)
+    copies = {id(statistic): copy for statistic, copy in pairs}
+    for layer, source in zip(clone.layers, generator.layers):
+        if isinstance(source, keras.layers.BatchNormalization):
+            layer.moving_mean.assign(copies[id(source.moving_mean)])
+            layer.moving_variance.assign(copies[id(source.moving_variance)])
+    z = np.random.default_rng(3).normal(size=(4, model.latent_dim)).astype("float32")
+    np.testing.assert_allclose(model.generate(z=z), clone(z, training=False).numpy(), rtol=1e-4, atol=1e-5)
+
+
 def test_the_export_serves_the_averaged_generator(tmp_path):
     from tfgan_zoo import export as export_lib
 

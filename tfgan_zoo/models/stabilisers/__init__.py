@@ -28,8 +28,12 @@ own. They combine freely, and with one-sided `label_smoothing`.
   averages are non-trainable weights of the generator (so the `.keras`
   file and the SavedModel keep them); inference (`generate`,
   `generate_batch(training=False)`, the export, the metrics) runs the
-  generator on them, training on the raw weights. Batch-norm statistics
-  are the generator's own.
+  generator on them, training on the raw weights. The averaged weights
+  have batch-norm statistics of their own (`averages.averaged_statistics`):
+  after each average update, one training-mode pass of the averaged
+  generator on 64 latent vectors (and uniform labels) moves them by the
+  layers' momentum, since the raw weights' statistics do not fit the
+  averaged weights.
 - `feature_matching=w` (Salimans et al. 2016): the generator's loss gains
   `w · ||mean f(x) − mean f(G(z))||²`, `f` the output of the
   discriminator layer `feature_layer` (default: the input of its output
@@ -126,6 +130,8 @@ class Stabilisers:
             combinations.check_spectral_norm(model.discriminator)
         self._features = features_lib.feature_model(model.discriminator, feature_layer) if self.feature_matching else None
         self._averages = averages_lib.generator_averages(model.generator) if self.ema_decay else None
+        if self.ema_decay:
+            averages_lib.averaged_statistics(model.generator)
         _draw_reference_batches(model)
         # The options on D's inputs, and whether D's loss went through
         # `discriminate` (set while tracing; see `discriminator_loss`).
@@ -228,8 +234,7 @@ class Stabilisers:
         if training or self._averages is None:
             return generator(inputs, training=training)
         outputs, _ = generator.stateless_call(
-            self._averages, [keras.ops.convert_to_tensor(v) for v in generator.non_trainable_variables],
-            inputs, training=False,
+            self._averages, averages_lib.inference_state(generator), inputs, training=False
         )
         return outputs
 
@@ -244,6 +249,20 @@ class Stabilisers:
         beta = keras.ops.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
         for weight, average in zip(model.generator.trainable_variables, self._averages):
             average.assign(beta * average + (1.0 - beta) * weight)
+        if averages_lib.averaged_statistics(model.generator):
+            # A seed of its own (from the step count), so the training draws stay as without EMA.
+            seed = tf.stack([keras.ops.cast(optimizer.iterations, "int32"), tf.constant(0xE3A, tf.int32)])
+            z = model.sample_latent(RECALIBRATION_BATCH, seed=seed)
+            inputs = z
+            if model.conditional:
+                labels = model.sample_global(RECALIBRATION_BATCH, lambda n, s: tf.random.stateless_uniform(
+                    [n], seed=s, minval=0, maxval=model.num_classes, dtype=tf.int32), seed + 1)
+                inputs = [z, labels]
+            averages_lib.recalibrate(model.generator, self._averages, inputs)
+
+
+# Latent vectors per replica of the averaged generator's batch-norm pass.
+RECALIBRATION_BATCH = 64
 
 
 def _draw_reference_batches(model):

