@@ -20,10 +20,11 @@ Protocol (the 10,000 MNIST images of ../shared/data/mnist):
 - ablation: the mean ink mass after dropping the `--num_filters` filters
   most active on thick strokes, against as many random ones.
 
-Budget: the defaults (the README's run: 4 epochs, 100 images per mask, 200
-search steps, 2 restarts) took 949 s (16 minutes; the JSON's `seconds`) on a
-2-core CPU with a load average near 25 from other jobs, of which about 6
-minutes training and 6 inpainting; `--epochs`, `--num_test`,
+Budget: the defaults (4 epochs, 100 images per mask, 200 search steps, 2
+restarts) took 949 s (16 minutes; the JSON's `seconds`) on a 2-core CPU
+with a load average near 25 from other jobs. The README's run (20 epochs,
+1,000 search steps, 4 restarts) took 943 s at a load average of 5-6: 6
+minutes of setup and training, 3 per mask. `--epochs`, `--num_test`,
 `--search_steps` and `--restarts` scale it. The domain classifier trains
 once (about 10 minutes under that load) and is cached.
 """
