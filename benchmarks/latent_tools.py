@@ -12,8 +12,9 @@ Protocol (the 10,000 MNIST images of ../shared/data/mnist):
   and holds out the rest, so it never sees the held-out rows either;
 - inpainting (`latent_tools.inpaint`, `--search_steps`, `--restarts`) with the
   80%-random-pixel, centre-block and half masks: PSNR on the hole and the
-  classifier's accuracy on the completed images, against the mean-image
-  and nearest-neighbour (from the 8,000 training rows) fills;
+  classifier's accuracy on the completed images, for each `--combine`
+  fill (the figures show the first), against the mean-image and
+  nearest-neighbour (from the 8,000 training rows) fills;
 - discriminator features (`latent_tools.features`) with 100, 1,000 and
   8,000 labels: a logistic-regression probe on the trained discriminator's
   features, on a randomly initialised one's, and on raw pixels;
@@ -46,6 +47,7 @@ flags.DEFINE_integer("latent_dim", 64, "DCGAN latent size.")
 flags.DEFINE_integer("num_test", 100, "Held-out images to inpaint per mask.")
 flags.DEFINE_integer("search_steps", 200, "Adam steps of the latent search.")
 flags.DEFINE_integer("restarts", 2, "Random starts of the latent search.")
+flags.DEFINE_list("combine", ["best"], "Fills of the latent search: best (the winning start's), mean (every start's mean).")
 flags.DEFINE_integer("num_filters", 8, "Filters dropped by the ablation.")
 flags.DEFINE_integer("seed", 0, "Seed of the model, the data order and the searches.")
 flags.DEFINE_string("output", "benchmarks/results/latent_tools.json", "JSON report.")
@@ -79,17 +81,19 @@ def inpainting_rows(gan, classifier, x_test, y_test, x_train):
     rows, completions = [], {}
     for kind in MASKS:
         masks = masks_lib.make_masks(kind, len(x_test), x_test.shape[1:], FLAGS.seed)
-        start = time.time()
-        out = inpainting.inpaint(gan, x_test, masks, seed=FLAGS.seed, steps=FLAGS.search_steps,
-                                 restarts=FLAGS.restarts, batch_size=100)
-        seconds = time.time() - start
-        fills = {"latent search": out["completed"], "mean image": evaluation.mean_fill(x_test, masks, x_train),
-                 "nearest neighbour": evaluation.nearest_neighbour_fill(x_test, masks, x_train)}
+        fills, seconds = {}, {}
+        for combine in FLAGS.combine:
+            method = "latent search" + ("" if combine == "best" else f" ({combine} of starts)")
+            start = time.time()
+            out = inpainting.inpaint(gan, x_test, masks, seed=FLAGS.seed, steps=FLAGS.search_steps,
+                                     restarts=FLAGS.restarts, batch_size=100, combine=combine)
+            fills[method], seconds[method] = out["completed"], time.time() - start
+            completions.setdefault(kind, (masks, out["completed"]))
+        fills.update({"mean image": evaluation.mean_fill(x_test, masks, x_train),
+                      "nearest neighbour": evaluation.nearest_neighbour_fill(x_test, masks, x_train)})
         for method, filled in fills.items():
             rows.append({"mask": kind, "method": method, "psnr_hole_db": evaluation.hole_psnr(x_test, filled, masks),
-                         "classifier_accuracy": accuracy(filled),
-                         "seconds": seconds if method == "latent search" else None})
-        completions[kind] = (masks, out["completed"])
+                         "classifier_accuracy": accuracy(filled), "seconds": seconds.get(method)})
     rows.append({"mask": "none", "method": "original", "psnr_hole_db": None,
                  "classifier_accuracy": accuracy(x_test), "seconds": None})
     return rows, completions

@@ -17,7 +17,7 @@ Modes (the logic is `tfgan_zoo.latent_tools`; this file reads flags):
   (exemplars and their mean), then the result and noisy variants.
 - `inpaint`: `--num_images` images (from `--data`/`--split`, default the
   model's own samples), `--mask=random|center|half|<file.png>`; rows original,
-  masked, completed. `--search_steps`, `--restarts`, `--lambda_perceptual`,
+  masked, completed. `--search_steps`, `--restarts`, `--combine`, `--lambda_perceptual`,
   `--blend=none|poisson`.
 - `ablate`: the `--num_filters` filters of `--layer` most active on thick
   strokes (ink mass) dropped; rows before and after.
@@ -62,6 +62,7 @@ flags.DEFINE_integer("search_steps", 300, "inpaint: Adam steps on z.")
 flags.DEFINE_integer("restarts", 4, "inpaint: random starts; the best is kept.")
 flags.DEFINE_float("lambda_perceptual", 0.003, "inpaint: weight of the discriminator's loss.")
 flags.DEFINE_enum("blend", "none", ("none", "poisson"), "inpaint: paste or Poisson-blend the fill.")
+flags.DEFINE_enum("combine", "best", ("best", "mean"), "inpaint: the best start's fill, or the mean of every start's.")
 # ablate
 flags.DEFINE_string("layer", None, "ablate: the generator layer (default: the last hidden one).")
 flags.DEFINE_integer("num_filters", 8, "ablate: filters to drop.")
@@ -151,6 +152,7 @@ def draw(model):
             figure, rows, _ = figures.inpaint_on(
                 model, images, masks, real_labels, FLAGS.seed, FLAGS.blend,
                 steps=FLAGS.search_steps, restarts=FLAGS.restarts, lambda_perceptual=FLAGS.lambda_perceptual,
+                combine=FLAGS.combine,
             )
         return figure, rows
     with cli.flag_errors("layer"):

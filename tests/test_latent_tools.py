@@ -214,6 +214,20 @@ def test_inpaint_restarts_keep_the_best_start(dcgan):
     np.testing.assert_allclose(out["contextual_loss"], losses.min(axis=0), rtol=1e-4)
 
 
+def test_inpaint_combine_mean_fills_the_hole_with_the_mean_of_every_start(dcgan):
+    target = dcgan.generate(z=dcgan.prior.sample(2, seed=[3, 4]).numpy())
+    mask = masks_lib.center_mask(2, (8, 8, 1))
+    out = latent_tools.inpaint(dcgan, target, mask, seed=5, steps=0, restarts=3, lambda_perceptual=0.0,
+                               weighting="none", combine="mean")
+    starts, _ = sampling.generator_inputs(dcgan.prior, None, 6, 5)
+    mean = dcgan.generate(z=starts.numpy()).reshape(3, 2, 8, 8, 1).mean(axis=0)
+    np.testing.assert_allclose(out["generated"], mean, atol=1e-5)
+    np.testing.assert_allclose(out["completed"], mask * target + (1 - mask) * mean, atol=1e-5)
+    best = latent_tools.inpaint(dcgan, target, mask, seed=5, steps=0, restarts=3, lambda_perceptual=0.0, weighting="none")
+    np.testing.assert_allclose(out["z"], best["z"])  # z and the losses stay the winner's.
+    assert not np.allclose(out["generated"], best["generated"])
+
+
 def test_inpaint_conditional_uses_labels():
     model = tiny_model("cgan", compile=False)
     target = model.generate(z=np.zeros((2, 8), np.float32), labels=[1, 2])
@@ -239,6 +253,7 @@ def test_inpaint_poisson_blend_keeps_known_pixels(dcgan):
         ({"images": np.full((2, 8, 8, 1), 2.0)}, "Received: min 2.0, max 2.0"),
         ({"steps": -1}, "Received: steps=-1"),
         ({"weighting": "gaussian"}, "Received: weighting='gaussian'"),
+        ({"combine": "median"}, "Received: combine='median'"),
         ({"blend": "alpha"}, "Received: blend='alpha'"),
         ({"momentum": 0.9}, r"Unknown inpainting option\(s\) \['momentum'\]"),
     ],
