@@ -24,8 +24,8 @@ Protocol (the 10,000 MNIST images of ../shared/data/mnist):
 Budget: the defaults (4 epochs, 100 images per mask, 200 search steps, 2
 restarts) took 949 s (16 minutes; the JSON's `seconds`) on a 2-core CPU
 with a load average near 25 from other jobs. The README's run (20 epochs,
-1,000 search steps, 4 restarts) took 943 s at a load average of 5-6: 6
-minutes of setup and training, 3 per mask. `--epochs`, `--num_test`,
+1,000 search steps, 4 restarts, both fills) took 1,447 s at a load average
+of 5-6: 4.5 minutes of setup and training, about 3 per mask and fill. `--epochs`, `--num_test`,
 `--search_steps` and `--restarts` scale it. The domain classifier trains
 once (about 10 minutes under that load) and is cached.
 """
