@@ -3,7 +3,7 @@
 steps; and their FID on MNIST beside `dcgan` and `wgan_gp`.
 
     nice -n 10 python benchmarks/mmd_models.py --dataset=ring8 --seeds=0,1,2,3,4 --out=/tmp/mmd_ring8.json
-    python benchmarks/mmd_models.py --dataset=idx:../shared/data/mnist --models=dcgan,wgan_gp,gmmn,mmd_gan --epochs=10
+    python benchmarks/mmd_models.py --dataset=idx:../shared/data/mnist --models=dcgan,gmmn,wgan_gp,mmd_gan --epochs=5
 
 Each run trains the MLP networks with `fit` on the dataset's fixed points
 and scores `num_samples` generated points with
