@@ -23,6 +23,8 @@
 import keras
 import tensorflow as tf
 
+from tfgan_zoo.models.stabilisers import combinations
+
 _EMA_ATTRIBUTE = "_tfgan_zoo_ema"
 _STATISTICS_ATTRIBUTE = "_tfgan_zoo_ema_statistics"
 
@@ -43,14 +45,6 @@ def generator_averages(generator):
     return getattr(generator, _EMA_ATTRIBUTE)
 
 
-def _batch_norm_layers(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.BatchNormalization):
-            yield layer
-        if isinstance(layer, keras.Model):
-            yield from _batch_norm_layers(layer)
-
-
 def averaged_statistics(generator):
     """`[(statistic, copy)]`: each batch-norm moving mean and variance of
     `generator` with its copy for the averaged weights, created once per
@@ -58,7 +52,8 @@ def averaged_statistics(generator):
     current statistics); `[]` without batch norm."""
     if not hasattr(generator, _STATISTICS_ATTRIBUTE):
         pairs = []
-        for layer in _batch_norm_layers(generator):
+        norms = [layer for layer in combinations.all_layers(generator) if isinstance(layer, keras.layers.BatchNormalization)]
+        for layer in norms:
             for statistic in (layer.moving_mean, layer.moving_variance):
                 copy = generator.add_weight(shape=statistic.shape, dtype=statistic.dtype, initializer="zeros",
                                             trainable=False, name=f"averaged_statistics_{len(pairs)}")
