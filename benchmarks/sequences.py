@@ -54,7 +54,7 @@ def train(args):
     keras.utils.set_random_seed(args.seed)
     model = tfgan_zoo.create(
         "rcgan", sequence_length=30, num_features=1, hidden_units=args.hidden_units,
-        latent_dim=args.latent_dim, num_classes=2, d_steps=args.d_steps, seed=args.seed,
+        latent_dim=args.latent_dim, num_classes=2, d_steps=args.d_steps, noise=args.noise, seed=args.seed,
     )
     model.compile(
         g_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
@@ -137,7 +137,9 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--minutes", type=float, default=4.0, help="training budget (wall time)")
     p.add_argument("--hidden_units", type=int, default=64)
-    p.add_argument("--latent_dim", type=int, default=2, help="noise per step (2: the latent-walk figure)")
+    p.add_argument("--latent_dim", type=int, default=2, help="noise values (2: the latent-walk figure)")
+    p.add_argument("--noise", default="per_step", choices=["per_step", "held"],
+                   help="rcgan's noise: fresh at every step, or one vector per sequence held at every step")
     p.add_argument("--batch_size", type=int, default=320, help="per generator step; split over the d_steps")
     p.add_argument("--d_steps", type=int, default=5)
     p.add_argument("--learning_rate", type=float, default=1e-3)
@@ -145,15 +147,18 @@ def parse_args(argv=None):
     p.add_argument("--num_samples", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--figures", default=None, help="directory for the two PNGs (e.g. docs)")
+    p.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
     p.add_argument("--output", default="benchmarks/results/sequences.json")
     return p.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
+    bench.limit_threads(args.threads)
     machine = bench.machine_info()
     print(bench.describe_machine(machine))
-    print(f"rcgan on waves: budget {args.minutes} min, hidden_units={args.hidden_units}, latent_dim={args.latent_dim}")
+    print(f"rcgan on waves: budget {args.minutes} min, hidden_units={args.hidden_units}, "
+          f"latent_dim={args.latent_dim}, noise={args.noise}")
     model, steps, seconds, history = train(args)
     evaluator = SequenceEvaluator("waves", num_samples=args.num_samples, seed=args.seed)
     start = time.perf_counter()

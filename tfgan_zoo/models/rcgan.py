@@ -12,6 +12,9 @@ from tfgan_zoo.networks.recurrent import recurrent_pair
 from tfgan_zoo.registry import register_model
 
 
+NOISE = ("per_step", "held")
+
+
 @register_model("rcgan")
 class RCGAN(GAN):
     """Recurrent (conditional) GAN for sequences `[steps, num_features]`.
@@ -23,10 +26,13 @@ class RCGAN(GAN):
     averages the per-step cross-entropies (see
     `tfgan_zoo.networks.recurrent`). Without `num_classes` it is RGAN.
 
-    `z` is `[n, sequence_length, latent_dim]` (the prior draws every step
-    independently); `generate(z=...)` also takes `[n, latent_dim]`, one
-    noise vector held at every step (the latent walk of the README). Train
-    on `(sequences, labels)` batches, e.g. `tfgan_zoo.data.load("waves", ...)`.
+    With `noise="per_step"` (the paper's) `z` is `[n, sequence_length,
+    latent_dim]`, every step drawn independently; with `noise="held"` the
+    prior draws one `[n, latent_dim]` vector that the generator reads at
+    every step (a sequence-level latent: the waves' frequency, amplitude and
+    phase are properties of the whole sequence). `generate(z=...)` takes
+    either form in both settings. Train on `(sequences, labels)` batches,
+    e.g. `tfgan_zoo.data.load("waves", ...)`.
 
     The loss is non-saturating by default; `loss="wasserstein"` with
     `gp_weight=10` is the WGAN-GP form (the critic's value is its mean over
@@ -41,6 +47,8 @@ class RCGAN(GAN):
         num_classes: classes for the conditional model (RCGAN), or None
             (RGAN).
         gp_weight: weight of the gradient penalty on the critic (0: none).
+        noise: `"per_step"` (fresh noise at every step, the paper's) or
+            `"held"` (one noise vector per sequence, read at every step).
         seed: seeds the weights and the noise; `None` is random.
         generator: bring your own generator (`[z, labels]` -> sequences).
         discriminator: bring your own discriminator (`[x, labels]` -> logits).
@@ -65,6 +73,7 @@ class RCGAN(GAN):
         latent_dim=5,
         num_classes=None,
         gp_weight=0.0,
+        noise="per_step",
         seed=None,
         generator=None,
         discriminator=None,
@@ -74,6 +83,8 @@ class RCGAN(GAN):
             g, d = recurrent_pair(sequence_length, num_features, latent_dim, hidden_units, num_classes, seed)
             generator = g if generator is None else generator
             discriminator = d if discriminator is None else discriminator
+        if noise not in NOISE:
+            raise ValueError(f"`noise` must be one of {NOISE}. Received: noise={noise!r}")
         if not float(gp_weight) >= 0:
             raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
         super().__init__(
@@ -86,14 +97,15 @@ class RCGAN(GAN):
                 "The generator must map z [batch, steps, latent_dim] to [batch, steps, features]. "
                 f"Received: z of shape {tuple(generator.inputs[0].shape)} -> {(None, *self.sample_shape)}"
             )
-        # Every step draws its own noise: the prior's event is [steps, latent_dim].
-        self._prior = tfp.distributions.Sample(self._prior, sample_shape=[self.sample_shape[0]])
+        self.noise = noise
+        if noise == "per_step":  # Every step draws its own noise: the prior's event is [steps, latent_dim].
+            self._prior = tfp.distributions.Sample(self._prior, sample_shape=[self.sample_shape[0]])
         self._sequence_fn = None
 
     @property
     def latent_shape(self):
-        """The shape of one `z`: `(steps, latent_dim)`."""
-        return (self.sample_shape[0], self.latent_dim)
+        """The shape of one drawn `z`: `(steps, latent_dim)`, or `(latent_dim,)` when held."""
+        return (self.sample_shape[0], self.latent_dim) if self.noise == "per_step" else (self.latent_dim,)
 
     def generate_batch(self, z, labels=None, training=False):
         """The generator on `z [n, steps, latent_dim]`, or `[n, latent_dim]` held at every step."""
@@ -125,7 +137,7 @@ class RCGAN(GAN):
             return super().generate(num_samples, labels=labels, seed=seed, batch_size=batch_size)
         z = np.asarray(z)
         steps = self.sample_shape[0]
-        if z.ndim == 3 and z.shape[1:] != self.latent_shape:
+        if z.ndim == 3 and z.shape[1:] != (steps, self.latent_dim):
             raise ValueError(
                 f"`z` must be numbers of shape [n, {steps}, {self.latent_dim}] (noise per step) or "
                 f"[n, {self.latent_dim}] (held at every step). Received: z of shape {z.shape}"
@@ -142,7 +154,7 @@ class RCGAN(GAN):
             raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
         _, labels = sampling.generator_inputs(self._prior, self.num_classes, n, seed, labels)
         # Always [n, steps, latent_dim] into the graph (one trace for both forms).
-        z = flat.reshape((n,) + self.latent_shape) if z.ndim == 3 else np.repeat(flat[:, None], steps, axis=1)
+        z = flat.reshape((n, steps, self.latent_dim)) if z.ndim == 3 else np.repeat(flat[:, None], steps, axis=1)
         if self._sequence_fn is None:
             self._sequence_fn = tf.function(lambda z, labels: self.generate_batch(z, labels, training=False))
         return sampling.in_batches(self._sequence_fn, tf.constant(z), labels, int(batch_size))
