@@ -164,3 +164,55 @@ def test_user_sequences_of_another_length_are_refused(tmp_path):
         data.load(f"seq:{tmp_path / 's.npy'}", batch_size=2, image_shape=(30, 1))
     with pytest.raises(FileNotFoundError, match="Received: spec='seq:nope.npy'"):
         data.load_arrays("seq:nope.npy")
+
+
+def _long_csv(x, y=None):
+    """Long-format rows (series_id, step, f0, f1, ..., label) of `x [n, steps, features]`, shuffled."""
+    import pandas as pd
+
+    n, steps, features = x.shape
+    table = pd.DataFrame({"series_id": np.repeat([f"s{i}" for i in range(n)], steps), "step": np.tile(np.arange(steps), n)})
+    for f in range(features):
+        table[f"f{f}"] = x[:, :, f].reshape(-1)
+    if y is not None:
+        table["label"] = np.repeat(y, steps)
+    # Series stay in order of first appearance; steps within a series come in any order.
+    table["order"] = np.repeat(np.arange(n), steps)
+    return table.sample(frac=1, random_state=0).sort_values("order", kind="stable").drop(columns="order")
+
+
+def test_user_sequences_from_a_long_format_csv(tmp_path):
+    x, y = waves.waves(5, num_features=2, seed=0)
+    _long_csv(x, y).to_csv(tmp_path / "s.csv", index=False)
+    values, labels = data.load_arrays(f"seq:{tmp_path / 's.csv'}")
+    np.testing.assert_allclose(values, x, atol=1e-6)
+    np.testing.assert_array_equal(labels, y)
+    _long_csv(x).to_csv(tmp_path / "unlabelled.csv", index=False)
+    assert data.load_arrays(f"seq:{tmp_path / 'unlabelled.csv'}")[1] is None
+    batch, _ = next(iter(data.load(f"seq:{tmp_path / 's.csv'}", batch_size=5, image_shape=(30, 2))))
+    assert tuple(batch.shape) == (5, 30, 2)
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda t: t.drop(columns="step"), r"needs the columns 'series_id', 'step'.*Received: columns \['series_id', 'f0', 'label'\]"),
+        (lambda t: t[~((t.series_id == "s2") & (t.step == 29))], r"Received: series_id='s2' with 29 steps"),
+        (lambda t: pd_concat(t, t.iloc[:1]), r"Received: series_id='s0' step=\d+ twice"),
+        (lambda t: t.assign(f0=np.where((t.series_id == "s1") & (t.step == 4), np.nan, t.f0)), r"1 series with missing.*series_id='s1'"),
+        (lambda t: t.assign(f0=np.where(t.step == 4, "high", t.f0.astype(str))), r"column 'f0' must hold numbers. Received: 'high'"),
+        (lambda t: t.assign(label=np.where((t.series_id == "s3") & (t.step == 0), 7, t.label)), r"Received: series_id='s3' with labels \[\d, 7\]"),
+        (lambda t: t.assign(label=np.where(t.series_id == "s3", -1, t.label)), r"labels must be 4 non-negative ints"),
+    ],
+)
+def test_bad_long_format_csv_names_the_value(tmp_path, edit, match):
+    x, y = waves.waves(4, seed=0)
+    edit(_long_csv(x, y)).to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ValueError, match=match):
+        data.load_arrays(f"seq:{tmp_path / 'bad.csv'}")
+
+
+def pd_concat(*tables):
+    import pandas as pd
+
+    return pd.concat(tables)

@@ -13,7 +13,7 @@ Sources (`spec`):
 | `grid25`        | 2-D toy data: a 5x5 grid of Gaussians (mode-collapse probe)  |
 | `csv:<path>`    | a table (see `table`: `read_csv`, schema, missing values)    |
 | `waves[:<k>]`   | sine/sawtooth sequences `[30, k]` (`data.waves`); tfds too   |
-| `seq:<file>`    | your sequences, `.npy`/`.npz` `[n, steps, features]` (+ labels) |
+| `seq:<file>`    | your sequences, `.npy`/`.npz` `[n, steps, features]` (+ labels), or long-format `.csv` |
 | `text:<file>`   | your text, one example per line, as one-hot characters (`data.text`) |
 | `dates`         | dates in three formats from a grammar, `data.dates.accepts` checks them |
 
@@ -45,7 +45,7 @@ True
 # The sources register themselves on import, in the order of `SOURCES`.
 from tfgan_zoo.data import digits, tfds, idx, folder, toy, waves  # noqa: F401, I001
 from tfgan_zoo.data import table  # noqa: F401  (csv:<path>, tables)
-from tfgan_zoo.data import sequence_files  # noqa: F401  (seq:<file.npy|file.npz>, sequences)
+from tfgan_zoo.data import sequence_files  # noqa: F401  (seq:<file.npy|file.npz|file.csv>, sequences)
 from tfgan_zoo.data import voxels  # noqa: F401  (voxel_shapes, voxels:<file.npz|dir>; the voxel_shapes tfds builder)
 from tfgan_zoo.data import text, dates  # noqa: F401, I001  (text:<file>, dates; the dates tfds builder)
 from tfgan_zoo.data import checks, pipeline, tfds_builders  # noqa: F401
