@@ -245,7 +245,7 @@ def main(argv=None):
         if key == "infogan":
             result.update(run_infogan(model, x, y, args.figures))
         if key in ("bigan", "aae"):
-            result.update(run_probe(model, _create(key, args.width, args.seed + 1000), x, y))
+            result.update(run_probe(model, _create(key, widths[key], args.seed + 1000), x, y))
             result["probe_raw_pixels"] = pixels
         if key == "aae":
             result.update(run_aae(model, x, y, args.figures))
