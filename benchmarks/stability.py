@@ -91,6 +91,8 @@ def run_mnist(args, report):
     evaluator = Evaluator(args.dataset, metrics=("fid", "pr"), num_samples=args.mnist_samples, image_shape=(28, 28, 1),
                           seed=args.seed)
     configs = {name: MNIST_CONFIGS[name] for name in args.mnist_configs}
+    if args.mnist_combination:
+        configs["combination"] = json.loads(args.mnist_combination)
     report["mnist"] = {"dataset": args.dataset, "epochs": args.epochs, "batch_size": 64, "seed": args.seed,
                        "classifier": evaluator.extractor.name, "classifier_accuracy": evaluator.extractor.accuracy,
                        "configs": {}}
@@ -132,7 +134,8 @@ def parse_args(argv=None):
     p.add_argument("--num_samples", type=int, default=2500, help="toy points scored")
     p.add_argument("--figures", default="", help="directory for the toy figures ('' for none)")
     p.add_argument("--dataset", default=MNIST)
-    p.add_argument("--mnist_configs", default=",".join(MNIST_CONFIGS))
+    p.add_argument("--mnist_configs", default=",".join(MNIST_CONFIGS), help="the first is the baseline of the ratios")
+    p.add_argument("--mnist_combination", default="", help="JSON hparams of an extra MNIST row, 'combination' ('' for none)")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--steps_per_epoch", type=int, default=None, help="default: the launcher's")
     p.add_argument("--mnist_samples", type=int, default=5000)
