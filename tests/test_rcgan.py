@@ -136,3 +136,17 @@ def test_held_noise_draws_one_vector_per_sequence_and_serves_it(tmp_path):
     np.testing.assert_allclose(served, model.generate(3, labels=labels.numpy(), seed=7), atol=1e-5)
     with pytest.raises(ValueError, match=r"Received: noise='per_sequence'"):
         tfgan_zoo.create("rcgan", noise="per_sequence")
+
+
+def test_generator_average_applies_to_rcgan():
+    model = tiny_model("rcgan", ema_decay=0.5)
+    x = np.random.default_rng(0).uniform(-1, 1, (16, *model.sample_shape)).astype("float32")
+    model.fit(x, np.arange(16) % 3, batch_size=8, epochs=1, verbose=0)
+    averages = [w.numpy() for w in model.generator.non_trainable_weights if w.name.startswith("ema_")]
+    copy = keras.models.clone_model(model.generator)
+    copy.set_weights(averages)
+    z = np.random.default_rng(1).normal(size=(3, model.latent_dim)).astype("float32")  # Held at every step.
+    held = np.repeat(z[:, None], model.hparams["sequence_length"], axis=1)
+    labels = np.array([0, 1, 2], np.int32)
+    np.testing.assert_allclose(model.generate(z=z, labels=labels), copy([held, labels]).numpy(), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(model.generate(z=z, labels=labels), model.generator([held, labels]).numpy())

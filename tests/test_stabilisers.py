@@ -251,7 +251,7 @@ def test_the_options_combine_on_conditional_and_critic_models(name, extra):
         ("dcgan", {"feature_matching": 1.0, "feature_layer": "nope"}, r"Valid: \[.*'conv_0'.*Received: feature_layer='nope'"),
         ("dcgan", {"ema_decay": 1.0}, r"Received: ema_decay=1.0"),
         ("dcgan", {"r1_weight": -1.0}, r"Received: r1_weight=-1.0"),
-        ("rcgan", {"ema_decay": 0.9}, r"GAN.generate_batch, which RCGAN overrides.*Received: ema_decay=0.9"),
+        ("text_gan", {"ema_decay": 0.9}, r"GAN.generate_batch, which TextGAN overrides.*Received: ema_decay=0.9"),
         ("infogan", {"instance_noise": 0.1}, r"GAN.discriminate, which InfoGAN overrides.*Received: instance_noise=0.1"),
         ("rcgan", {"spectral_norm": True}, r"SpectralNormalization.*Received: discriminator="),
     ],

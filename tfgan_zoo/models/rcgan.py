@@ -63,6 +63,9 @@ class RCGAN(GAN):
     """
 
     logged = ("d_loss", "g_loss", "gradient_penalty")
+    # `generate_batch` only holds a 2-D z at every step, then runs the base's
+    # (so `ema_decay`'s averaged generator applies).
+    extends_base = ("generate_batch",)
     tiny_hparams = {"sequence_length": 6, "hidden_units": 8, "num_classes": 3}
 
     def __init__(
