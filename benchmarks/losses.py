@@ -24,10 +24,12 @@ every kind of data it handles, each judged by that domain's own measure.
 
 Prints a table per domain, writes JSON (`--output`, after every domain)
 and a bar chart per domain (`--figures DIR`; named after `--output`,
-`losses.json` -> `losses.png`).
+`losses.json` -> `losses.png`). `--plot_from a.json,b.json` draws the
+tables of earlier runs (split over processes) in one figure.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -94,6 +96,8 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
     p.add_argument("--output", default="benchmarks/results/losses.json")
     p.add_argument("--figures", default="", help="directory for losses.png ('' for none)")
+    p.add_argument("--plot_from", default="",
+                   help="comma-separated JSON reports of earlier runs: draw their tables in one figure, train nothing")
     args = p.parse_args(argv)
     for flag, valid in (("domains", study.DOMAINS), ("losses", study.LOSSES), ("priors", study.PRIOR_DOMAINS)):
         values = [v for v in getattr(args, flag).split(",") if v]
@@ -107,8 +111,35 @@ def parse_args(argv=None):
     return args
 
 
+def panels_from(reports):
+    """The figure's panels of saved reports (their loss tables, then their prior studies)."""
+    panels = {}
+    for report in reports:
+        for domain, entry in report["domains"].items():
+            panels[f"{domain} (losses)"] = (domain, entry["arms"])
+    for report in reports:
+        for domain, results in report.get("priors", {}).items():
+            panels[f"{domain} (prior/latent_dim)"] = (domain, results)
+    return panels
+
+
+def figure_path(args):
+    """`--figures`/<`--output`'s name>.png (losses.json -> losses.png)."""
+    return os.path.join(args.figures, os.path.splitext(os.path.basename(args.output))[0] + ".png")
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.plot_from:
+        if not args.figures:
+            sys.exit("--plot_from draws a figure: give --figures DIR. Received: --figures=''")
+        reports = []
+        for path in args.plot_from.split(","):
+            with open(path) as f:
+                reports.append(json.load(f))
+        os.makedirs(args.figures, exist_ok=True)
+        print(f"Wrote {study.plot_results(figure_path(args), panels_from(reports))}")
+        return 0
     bench.limit_threads(args.threads)
     started, machine, config = time.time(), bench.machine_info(), settings(args)
     print(f"Machine: {bench.describe_machine(machine)}", flush=True)
@@ -145,8 +176,7 @@ def main(argv=None):
         bench.write_json(args.output, report)
     if args.figures and panels:
         os.makedirs(args.figures, exist_ok=True)
-        name = os.path.splitext(os.path.basename(args.output))[0] + ".png"  # losses.json -> losses.png
-        report["figure"] = study.plot_results(os.path.join(args.figures, name), panels)
+        report["figure"] = study.plot_results(figure_path(args), panels)
     report["duration_s"] = time.time() - started
     print(f"Wrote {bench.write_json(args.output, report)} ({report['duration_s'] / 60:.1f} min)")
     return 0

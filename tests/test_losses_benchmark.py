@@ -117,6 +117,23 @@ def test_script_end_to_end_json_tables_and_figure(tmp_path, capsys):
     assert "modes (higher is better)" in out and "vanilla_gan" in out
 
 
+def test_plot_from_draws_saved_reports_in_one_figure(tmp_path):
+    script = load_script()
+    arm = {"model": "vanilla_gan", "hparams": {}, "runs": [],
+           "summary": {"modes_mean": 8.0, "modes_std": 0.0, "hq_mean": 0.5, "hq_std": 0.1, "diverged": 0, "seconds_mean": 1.0}}
+    losses_run = {"domains": {"toy": {"arms": {"hinge": arm}}}, "priors": {}}
+    priors_run = {"domains": {}, "priors": {"toy": {"normal/2": arm}}}
+    assert list(script.panels_from([losses_run, priors_run])) == ["toy (losses)", "toy (prior/latent_dim)"]
+    paths = []
+    for name, report in (("a.json", losses_run), ("b.json", priors_run)):
+        paths.append(str(tmp_path / name))
+        (tmp_path / name).write_text(json.dumps(report))
+    assert script.main(["--plot_from", ",".join(paths), "--figures", str(tmp_path), "--output", "both.json"]) == 0
+    assert (tmp_path / "both.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(SystemExit, match="Received: --figures=''"):
+        script.main(["--plot_from", paths[0]])
+
+
 def test_script_refuses_unknown_flags_values():
     script = load_script()
     with pytest.raises(SystemExit):
