@@ -55,7 +55,7 @@ def train(args):
     model = tfgan_zoo.create(
         "rcgan", sequence_length=30, num_features=1, hidden_units=args.hidden_units,
         latent_dim=args.latent_dim, num_classes=2, d_steps=args.d_steps, noise=args.noise,
-        r1_weight=args.r1_weight, seed=args.seed,
+        r1_weight=args.r1_weight, ema_decay=args.ema_decay, seed=args.seed,
     )
     model.compile(
         g_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.5),
@@ -146,6 +146,8 @@ def parse_args(argv=None):
     p.add_argument("--learning_rate", type=float, default=1e-3)
     p.add_argument("--r1_weight", type=float, default=0.01,
                    help="R1 penalty on the discriminator (0: none, the paper's setting)")
+    p.add_argument("--ema_decay", type=float, default=0.999,
+                   help="generator weight average used by generate (0: none, the paper's setting)")
     p.add_argument("--steps_per_chunk", type=int, default=100)
     p.add_argument("--num_samples", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
@@ -161,7 +163,8 @@ def main(argv=None):
     machine = bench.machine_info()
     print(bench.describe_machine(machine))
     print(f"rcgan on waves: budget {args.minutes} min, hidden_units={args.hidden_units}, "
-          f"latent_dim={args.latent_dim}, noise={args.noise}, r1_weight={args.r1_weight}")
+          f"latent_dim={args.latent_dim}, noise={args.noise}, r1_weight={args.r1_weight}, "
+          f"ema_decay={args.ema_decay}")
     model, steps, seconds, history = train(args)
     evaluator = SequenceEvaluator("waves", num_samples=args.num_samples, seed=args.seed)
     start = time.perf_counter()
