@@ -19,7 +19,8 @@ every kind of data it handles, each judged by that domain's own measure.
   dimensions, non-saturating loss, on `toy` and `mnist`.
 - Every arm runs over `--seeds` (0,1,2); the tables give mean ± std.
 
-    nice -n 10 python benchmarks/losses.py --threads 1 --figures docs   # the README's run
+    nice -n 5 python benchmarks/losses.py --threads 1 --figures docs   # every table in one process
+    # (the README splits it over three processes and draws them with --plot_from)
     python benchmarks/losses.py --domains toy --losses hinge,mmd --seeds 0 --toy_steps 100   # a quick check
 
 Prints a table per domain, writes JSON (`--output`, after every domain)
