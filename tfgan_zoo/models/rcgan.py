@@ -82,12 +82,12 @@ class RCGAN(GAN):
         discriminator=None,
         **kwargs,
     ):
+        if noise not in NOISE:
+            raise ValueError(f"`noise` must be one of {NOISE}. Received: noise={noise!r}")
         if generator is None or discriminator is None:
             g, d = recurrent_pair(sequence_length, num_features, latent_dim, hidden_units, num_classes, seed)
             generator = g if generator is None else generator
             discriminator = d if discriminator is None else discriminator
-        if noise not in NOISE:
-            raise ValueError(f"`noise` must be one of {NOISE}. Received: noise={noise!r}")
         if not float(gp_weight) >= 0:
             raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
         super().__init__(
