@@ -181,15 +181,17 @@ def test_infogan_networks_are_the_papers(tmp_path):
 # BiGAN / ALI.
 
 
-def test_joint_input_tiles_z_over_the_image():
-    x = np.arange(4, dtype=np.float32).reshape(1, 2, 2, 1)
-    joint = encoders.joint_input(x, np.array([[7.0, -1.0]], np.float32)).numpy()
-    assert joint.shape == (1, 2, 2, 3) == (1,) + encoders.joint_shape((2, 2, 1), 2)
-    np.testing.assert_array_equal(joint[..., 0], x[..., 0])
-    np.testing.assert_array_equal(joint[..., 1], 7.0)
-    np.testing.assert_array_equal(joint[..., 2], -1.0)
-    flat = encoders.joint_input(np.ones((2, 3), np.float32), np.zeros((2, 1), np.float32)).numpy()
-    np.testing.assert_array_equal(flat, [[1, 1, 1, 0], [1, 1, 1, 0]])
+def test_joint_discriminator_reads_x_and_z_on_their_own_paths():
+    d = encoders.joint_discriminator("dcgan", (8, 8, 1), latent_dim=3, joint_units=4, width=4, seed=0)
+    assert [tuple(t.shape) for t in d.inputs] == [(None, 8, 8, 1), (None, 3)]
+    assert d.get_layer("x_and_z").input[1] is d.get_layer("z_1_lrelu").output
+    rng = np.random.default_rng(0)
+    x, z = rng.uniform(-1, 1, (2, 8, 8, 1)).astype("float32"), rng.normal(size=(2, 3)).astype("float32")
+    base = d([x, z]).numpy()
+    assert not np.allclose(base, d([x, z + 1.0]).numpy())  # The logit depends on z...
+    assert not np.allclose(base, d([-x, z]).numpy())  # ...and on x.
+    with pytest.raises(ValueError, match="Received: joint_units=0"):
+        encoders.joint_discriminator("dcgan", (8, 8, 1), latent_dim=3, joint_units=0)
 
 
 def _softplus(t):
@@ -206,8 +208,8 @@ def test_bigan_losses_on_joint_pairs_by_hand(name):
     code = model.encode_batch(x, training=True, sample=True)
     if name == "ali":  # A draw from q(z|x), not its mean.
         assert not np.allclose(code.numpy(), model.encode_batch(x, training=True).numpy())
-    real = model.discriminator(encoders.joint_input(x, code), training=True).numpy()[:, 0]
-    fake = model.discriminator(encoders.joint_input(model.generate_batch(z, training=True), z), training=True).numpy()[:, 0]
+    real = model.discriminator([x, code], training=True).numpy()[:, 0]
+    fake = model.discriminator([model.generate_batch(z, training=True), z], training=True).numpy()[:, 0]
     d_loss, _ = model.discriminator_loss(x, None)
     g_loss, _ = model.generator_loss(x, None)
     np.testing.assert_allclose(d_loss.numpy(), _softplus(-real) + _softplus(fake), rtol=1e-4, atol=1e-5)

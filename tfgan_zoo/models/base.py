@@ -98,6 +98,8 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
     # Hparams (beyond the shared tiny sample shape, latent size and width)
     # that make this variant tiny for fast tests.
     tiny_hparams = {}
+    # Whether the discriminator also reads `z` (BiGAN's `D(x, z)`: inputs `[sample, z]`).
+    discriminator_reads_z = False
     # The value range of the samples (`fit` refuses data outside it), or None.
     sample_range = (-1.0, 1.0)
     # Inherited hparams this class sets itself, so they are not in its
@@ -138,7 +140,7 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
         # The values were checked by their rules (`registry.HPARAM_RULES`).
         self.num_classes = num_classes
         self.latent_dim, self.sample_shape = construction.check_networks(
-            generator, discriminator, self.num_classes, latent_dim
+            generator, discriminator, self.num_classes, latent_dim, self.discriminator_reads_z
         )
         self.d_steps = d_steps
         self._loss_pair = None if loss is None else losses_lib.get(loss)

@@ -35,34 +35,36 @@ def check_label_smoothing(label_smoothing, loss_pair, loss):
     return value
 
 
-def _check_inputs(net, num_classes):
-    want = 2 if num_classes is not None else 1
+def _check_inputs(net, num_classes, reads_z=False):
+    conditional = num_classes is not None
+    want = 1 + conditional + reads_z
     have = len(net.inputs or [])
     if have != want:
-        kind = (
-            f"conditional (num_classes={num_classes}): inputs [sample, labels]"
-            if want == 2
-            else "unconditional: one input"
-        )
+        if reads_z:
+            kind = f"a joint D(x, z): inputs [sample{', labels' if conditional else ''}, z]"
+        elif conditional:
+            kind = f"conditional (num_classes={num_classes}): inputs [sample, labels]"
+        else:
+            kind = "unconditional: one input"
         raise ValueError(
             f"The model is {kind}, but `{net.name}` has {have} input(s). "
             f"Received: {net.name} inputs={[tuple(t.shape) for t in net.inputs or []]}"
         )
 
 
-def check_networks(generator, discriminator, num_classes, latent_dim):
+def check_networks(generator, discriminator, num_classes, latent_dim, discriminator_reads_z=False):
     """`(latent_dim, sample_shape)` read off the networks, checked.
 
     Both must be Keras models (the discriminator may be None) with one input (two, `[x, labels]`, when
-    conditional); the generator has one output, and takes `z` of
-    `latent_dim` (default: whatever it takes).
+    conditional; the discriminator one more, `z`, when `discriminator_reads_z`); the generator has one
+    output, and takes `z` of `latent_dim` (default: whatever it takes).
     """
     for net, name in ((generator, "generator"), (discriminator, "discriminator")):
         if net is None and name == "discriminator":
             continue  # A model without one (`gmmn`).
         if not isinstance(net, keras.Model):
             raise TypeError(f"`{name}` must be a keras.Model. Received: {name}={net!r} of type {type(net).__name__}")
-        _check_inputs(net, num_classes)
+        _check_inputs(net, num_classes, discriminator_reads_z and name == "discriminator")
     g_latent = int(generator.inputs[0].shape[-1])
     latent_dim = g_latent if latent_dim is None else checks.positive_int(latent_dim, "latent_dim")
     if latent_dim != g_latent:

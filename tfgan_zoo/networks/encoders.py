@@ -11,10 +11,8 @@ instead of the logit, so it follows the same architecture rules.
 - `q_discriminator`: InfoGAN's discriminator, one trunk with two heads, the
   real/fake logit and Q's code posterior; `q_generator`, its generator with
   the paper's fully connected layer before the DCGAN projection.
-- `joint_discriminator`, `joint_shape`, `joint_input`: BiGAN's `D(x, z)`,
-  the family's discriminator on a `(x, z)` pair packed as one sample, `z`
-  tiled over the image as extra channels (as the conditional
-  discriminators take labels).
+- `joint_discriminator`: BiGAN's `D(x, z)`, a path for `x` (the family's
+  discriminator trunk) and one for `z`, joined by fully connected layers.
 
 Example:
 
@@ -171,23 +169,39 @@ def q_generator(sample_shape, latent_dim, hidden_units=1024, width=None, kernel_
     return keras.Model(z, h, name=name)
 
 
-def joint_shape(sample_shape, latent_dim):
-    """The shape of one `(x, z)` pair as `joint_input` packs it."""
-    sample_shape = tuple(int(d) for d in sample_shape)
-    return sample_shape[:-1] + (sample_shape[-1] + int(latent_dim),)
+def joint_discriminator(network, sample_shape, latent_dim, joint_units=512, width=None, kernel_size=5, seed=None,
+                        synchronized_bn=False, name="discriminator"):
+    """BiGAN's `D(x, z)`: `[x, z]` -> one logit, with a path per input
+    joined late (Donahue et al., appendix; Dumoulin et al.'s `D(x)`,
+    `D(z)`, `D(x, z)`): the family's discriminator trunk on `x`, two fully
+    connected leaky-ReLU layers of `joint_units` on `z`, then their
+    features concatenated, one more such layer and the logit.
 
+    Args:
+        network, sample_shape, width, kernel_size, synchronized_bn: the
+            `x` path, as in `trunk`.
+        latent_dim: size of `z`.
+        joint_units: units of the `z` path's and the joint layers.
+        seed: seeds the weights.
+        name: model name.
 
-def joint_discriminator(network, sample_shape, latent_dim, **options):
-    """BiGAN's `D(x, z)`: the family's discriminator on `joint_shape` samples
-    (feed it `joint_input(x, z)`); `options` as in `discriminator`."""
-    return discriminator(network, joint_shape(sample_shape, latent_dim), **options)
+    Example:
 
+    >>> d = joint_discriminator("dcgan", (8, 8, 1), latent_dim=3, joint_units=4, width=4)
+    >>> [tuple(t.shape) for t in d.inputs], tuple(d.output.shape)
+    ([(None, 8, 8, 1), (None, 3)], (None, 1))
+    """
+    if isinstance(joint_units, bool) or int(joint_units) != joint_units or joint_units < 1:
+        raise ValueError(f"`joint_units` must be a positive int. Received: joint_units={joint_units!r}")
+    inputs, x_features = trunk(network, sample_shape, width, kernel_size, None, seed, synchronized_bn)
+    z = keras.Input(shape=(int(latent_dim),), name="z")
 
-def joint_input(x, z):
-    """`(x, z)` as one sample: `z` tiled over `x`'s positions, concatenated on the last axis."""
-    x = tf.convert_to_tensor(x)
-    z = tf.cast(z, x.dtype)
-    spatial = tf.shape(x)[1:-1]
-    ones = tf.ones(tf.concat([[1], spatial, [1]], 0), x.dtype)
-    tiled = tf.reshape(z, tf.concat([tf.shape(z)[:1], tf.ones_like(spatial), tf.shape(z)[-1:]], 0)) * ones
-    return tf.concat([x, tiled], -1)
+    def dense(h, index, layer_name):
+        h = keras.layers.Dense(int(joint_units), kernel_initializer=normal_initializer(seed, index), name=layer_name)(h)
+        return keras.layers.LeakyReLU(negative_slope=0.2, name=f"{layer_name}_lrelu")(h)
+
+    z_features = dense(dense(z, 910, "z_0"), 911, "z_1")
+    h = keras.layers.Concatenate(name="x_and_z")([x_features, z_features])
+    h = dense(h, 912, "joint")
+    logit = keras.layers.Dense(1, kernel_initializer=glorot_initializer(seed, 913), dtype="float32", name="logits")(h)
+    return keras.Model([inputs[0], z], logit, name=name)

@@ -16,8 +16,8 @@ class BiGAN(EncoderGAN):
     `D` scores `(x, E(x))` for real images against `(G(z), z)`; the
     generator and the encoder are updated together (one optimizer, the
     `g_optimizer`) on the same loss with the labels swapped, so at the
-    optimum `E` inverts `G`. `D` is the family's discriminator on the pair
-    packed as one sample, `z` tiled over the image as extra channels
+    optimum `E` inverts `G`. `D` reads `x` with the family's discriminator
+    trunk and `z` with fully connected layers, then joins them
     (`tfgan_zoo.networks.encoders.joint_discriminator`).
     `model.encode(images)` gives `E(x)`, `model.reconstruct(images)`
     `G(E(x))`, and the SavedModel export serves both (`encode`,
@@ -25,6 +25,8 @@ class BiGAN(EncoderGAN):
 
     Args:
         latent_dim: size of `z` (paper, MNIST: 50).
+        joint_units: units of `D`'s layers on `z` and on the joined
+            features (`encoders.joint_discriminator`).
         **kwargs: the `EncoderGAN`, `FamilyGAN` and `GAN` hparams:
             `posterior="gaussian"` is ALI's stochastic encoder (registered
             as `ali`), `loss` the adversarial loss of both sides.
@@ -39,18 +41,20 @@ class BiGAN(EncoderGAN):
     """
 
     fixed_hparams = ("num_classes",)
+    tiny_hparams = {"joint_units": 8}
+    discriminator_reads_z = True
 
-    def __init__(self, latent_dim=50, discriminator=None, **kwargs):
+    def __init__(self, latent_dim=50, joint_units=512, discriminator=None, **kwargs):
         if discriminator is None:
             options = self.network_options()
             discriminator = encoders.joint_discriminator(
-                options.pop("network"), self.hparams["sample_shape"], latent_dim, **options
+                options.pop("network"), self.hparams["sample_shape"], latent_dim, joint_units, **options
             )
         super().__init__(discriminator=discriminator, latent_dim=latent_dim, num_classes=None, **kwargs)
 
     def discriminate(self, samples, labels=None, training=False):
         """`D(x, E(x))`: how real the pair of an image and its code looks."""
-        return self.discriminator(encoders.joint_input(samples, self.encode_batch(samples, training=training)), training=training)
+        return self.discriminator([samples, self.encode_batch(samples, training=training)], training=training)
 
     def joint_logits(self, real, training=True, stop_gradient=False):
         """`(D(x, E(x)), D(G(z), z))` for a real minibatch and fresh `z`."""
@@ -59,8 +63,8 @@ class BiGAN(EncoderGAN):
         code = self.encode_batch(real, training=training, sample=True)
         if stop_gradient:
             fake, code = tf.stop_gradient(fake), tf.stop_gradient(code)
-        real_logits = self.discriminator(encoders.joint_input(real, code), training=training)
-        fake_logits = self.discriminator(encoders.joint_input(fake, z), training=training)
+        real_logits = self.discriminator([real, code], training=training)
+        fake_logits = self.discriminator([fake, z], training=training)
         return real_logits, fake_logits
 
     def discriminator_loss(self, real, labels, training=True):
