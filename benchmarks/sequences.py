@@ -18,15 +18,20 @@ each beside its real-vs-real reference.
   waves). **Reference**: the same protocol with real train sequences as
   the "real" side and real test sequences in the generator's place, so
   `tstr`'s reference is TRTR.
-- **Checks** (issue #11): `cacc_seq >= 0.95`, `disc <= 0.15`,
+- **Judges**: the measures train small post-hoc GRUs, so one judge seed is
+  one draw; `--judge_seeds` repeats the whole protocol (generated samples,
+  splits and probes) per seed, and the table gives mean ± std over them.
+- **Checks** (issue #11), on the means: `cacc_seq >= 0.95`, `disc <= 0.15`,
   `tstr <= 1.5 x TRTR`.
+- **Model**: `--save PATH` keeps the trained model (`.keras`, written
+  atomically); `--load PATH` judges a saved one without training.
 - **Figures** (`--figures DIR`): `rcgan_waves.png`, real next to generated
   curves per class, and `rcgan_latent_walk.png`, the label fixed to sine
   and a 2-D latent (`latent_dim=2`, the same z at every step) swept on a
   grid.
 
-    python benchmarks/sequences.py --minutes 25 --figures docs   # the README's run
-    python benchmarks/sequences.py --minutes 0.5 --num_samples 200   # a quick check
+    python benchmarks/sequences.py --minutes 29 --figures docs   # the README's run
+    python benchmarks/sequences.py --minutes 0.5 --num_samples 200 --judge_seeds 0   # a quick check
 
 It prints the machine, the table and the checks, and writes JSON
 (`--output`).
@@ -44,6 +49,7 @@ import numpy as np  # noqa: E402
 
 import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
+from tfgan_zoo import fileio  # noqa: E402
 from tfgan_zoo import data as data_lib  # noqa: E402
 from tfgan_zoo.metrics.sequence_evaluate import SequenceEvaluator  # noqa: E402
 
@@ -71,16 +77,30 @@ def train(args):
     return model, steps, time.perf_counter() - start, history
 
 
-def table(generated, reference, evaluator):
-    rows = []
-    for name in evaluator.names():
-        rows.append([name, f"{generated.get(name, float('nan')):.4f}", f"{reference.get(name, float('nan')):.4f}"])
+def judge(model, num_samples, seeds):
+    """`(names, generated, reference)`: each measure's values over the judge `seeds`."""
+    generated, reference = {}, {}
+    for seed in seeds:
+        evaluator = SequenceEvaluator("waves", num_samples=num_samples, seed=seed)
+        for into, values in ((generated, evaluator.evaluate(model)), (reference, evaluator.reference())):
+            for name, value in values.items():
+                into.setdefault(name, []).append(value)
+    return evaluator.names(), generated, reference
+
+
+def mean_std(values):
+    return f"{np.mean(values):.4f} ± {np.std(values):.4f}" if len(values) > 1 else f"{values[0]:.4f}"
+
+
+def table(names, generated, reference):
+    rows = [[name, mean_std(generated[name]), mean_std(reference[name])] for name in names]
     return bench.format_table(["measure", "rcgan", "real vs real"], rows)
 
 
-def checks(generated, reference, evaluator):
-    count = evaluator.names()[0].rsplit("_", 1)[-1]
-    get = lambda d, key: d[f"{key}_gru_{count}"]  # noqa: E731
+def checks(names, generated, reference):
+    """The issue's checks on the means over the judge seeds: `{text: (value, passed)}`."""
+    count = names[0].rsplit("_", 1)[-1]
+    get = lambda d, key: float(np.mean(d[f"{key}_gru_{count}"]))  # noqa: E731
     ratio = get(generated, "tstr") / get(reference, "tstr")
     return {
         "cacc_seq >= 0.95": (get(generated, "cacc_seq"), get(generated, "cacc_seq") >= CHECKS["cacc_seq"]),
@@ -89,16 +109,17 @@ def checks(generated, reference, evaluator):
     }
 
 
-def plot_waves(path, model, evaluator, per_class=6, seed=0):
+def plot_waves(path, model, per_class=6, seed=0):
     """Real (left) next to generated (right) curves, one row per class."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    test, test_labels = data_lib.load_arrays("waves", split="test")
     fig, axes = plt.subplots(2, 2, figsize=(8, 4.5), sharex=True, sharey=True)
     for k, name in enumerate(data_lib.waves.CLASS_NAMES):
-        real = evaluator.test[evaluator.test_labels == k][:per_class]
+        real = test[test_labels == k][:per_class]
         fake = model.generate(labels=np.full(per_class, k, np.int32), seed=seed)
         for ax, curves, side in ((axes[k, 0], real, "real"), (axes[k, 1], fake, "rcgan")):
             ax.plot(curves[:, :, 0].T, linewidth=1)
@@ -150,11 +171,24 @@ def parse_args(argv=None):
                    help="generator weight average used by generate (0: none, the paper's setting)")
     p.add_argument("--steps_per_chunk", type=int, default=100)
     p.add_argument("--num_samples", type=int, default=1000)
+    p.add_argument("--judge_seeds", default="0,1,2", help="comma-separated seeds of the judging protocol")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--save", default=None, help="write the trained model here (.keras)")
+    p.add_argument("--load", default=None, help="judge this saved model (.keras) instead of training one")
     p.add_argument("--figures", default=None, help="directory for the two PNGs (e.g. docs)")
     p.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
     p.add_argument("--output", default="benchmarks/results/sequences.json")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    try:
+        args.judge_seeds = [int(v) for v in args.judge_seeds.split(",") if v.strip()]
+    except ValueError:
+        args.judge_seeds = []
+    if not args.judge_seeds:
+        p.error(f"--judge_seeds must be comma-separated ints. Received: {args.judge_seeds!r}")
+    for flag, path in (("--save", args.save), ("--load", args.load)):
+        if path is not None and not path.endswith(".keras"):
+            p.error(f"{flag} must name a .keras file. Received: {path!r}")
+    return args
 
 
 def main(argv=None):
@@ -165,20 +199,28 @@ def main(argv=None):
     print(f"rcgan on waves: budget {args.minutes} min, hidden_units={args.hidden_units}, "
           f"latent_dim={args.latent_dim}, noise={args.noise}, r1_weight={args.r1_weight}, "
           f"ema_decay={args.ema_decay}")
-    model, steps, seconds, history = train(args)
-    evaluator = SequenceEvaluator("waves", num_samples=args.num_samples, seed=args.seed)
+    if args.load:
+        keras.utils.set_random_seed(args.seed)
+        model, steps, seconds, history = fileio.load_keras_model(args.load), None, None, []
+    else:
+        model, steps, seconds, history = train(args)
+        print(f"\ntrained {steps} generator steps in {seconds:.0f} s")
+    if args.save:
+        with fileio.atomic_path(args.save) as tmp:
+            model.save(tmp)
+        print(f"saved {args.save}")
     start = time.perf_counter()
-    generated, reference = evaluator.evaluate(model), evaluator.reference()
+    names, generated, reference = judge(model, args.num_samples, args.judge_seeds)
     eval_seconds = time.perf_counter() - start
-    print(f"\ntrained {steps} generator steps in {seconds:.0f} s; measures in {eval_seconds:.0f} s\n")
-    print(table(generated, reference, evaluator))
-    results = checks(generated, reference, evaluator)
+    print(f"measures in {eval_seconds:.0f} s, judge seeds {args.judge_seeds} (mean ± std)\n")
+    print(table(names, generated, reference))
+    results = checks(names, generated, reference)
     print()
     for name, (value, ok) in results.items():
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value:.4f}")
     if args.figures:
         os.makedirs(args.figures, exist_ok=True)
-        plot_waves(os.path.join(args.figures, "rcgan_waves.png"), model, evaluator, seed=args.seed)
+        plot_waves(os.path.join(args.figures, "rcgan_waves.png"), model, seed=args.seed)
         if model.latent_dim >= 2:
             plot_latent_walk(os.path.join(args.figures, "rcgan_latent_walk.png"), model)
     bench.write_json(args.output, {
