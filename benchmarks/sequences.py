@@ -180,11 +180,12 @@ def parse_args(argv=None):
     p.add_argument("--output", default="benchmarks/results/sequences.json")
     args = p.parse_args(argv)
     try:
-        args.judge_seeds = [int(v) for v in args.judge_seeds.split(",") if v.strip()]
+        seeds = [int(v) for v in args.judge_seeds.split(",") if v.strip()]
     except ValueError:
-        args.judge_seeds = []
-    if not args.judge_seeds:
+        seeds = []
+    if not seeds:
         p.error(f"--judge_seeds must be comma-separated ints. Received: {args.judge_seeds!r}")
+    args.judge_seeds = seeds
     for flag, path in (("--save", args.save), ("--load", args.load)):
         if path is not None and not path.endswith(".keras"):
             p.error(f"{flag} must name a .keras file. Received: {path!r}")
