@@ -65,6 +65,16 @@ def random_batch(model, n=16, seed=0):
     return samples, labels
 
 
+def load_benchmark(name):
+    """The script `benchmarks/<name>.py` as a fresh module (its `main`, `parse_args`, helpers)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"{name}_benchmark", os.path.join(REPO_ROOT, "benchmarks", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def requires_shared_mnist():
     return pytest.mark.skipif(
         not os.path.isdir(MNIST_DIR),

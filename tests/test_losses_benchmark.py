@@ -2,7 +2,6 @@
 the arm mapping, the refusal of a loss that does not fit, the summaries,
 and the script end to end on a few steps."""
 
-import importlib.util
 import json
 import os
 
@@ -13,14 +12,11 @@ import tfgan_zoo
 from tfgan_zoo import losses
 from tfgan_zoo.benchmarking import losses as study
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "losses.py")
+from helpers import load_benchmark
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location("losses_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("losses")
 
 
 def test_losses_cover_every_loss_of_the_library():

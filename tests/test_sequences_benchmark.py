@@ -2,20 +2,16 @@
 flags' refusals, and a tiny run that saves, loads and judges a model."""
 
 import functools
-import importlib.util
 import json
 import os
 
 import pytest
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "sequences.py")
+from helpers import load_benchmark
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location("sequences_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("sequences")
 
 
 def test_checks_use_the_means_over_judge_seeds():
