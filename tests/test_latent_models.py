@@ -192,6 +192,10 @@ def test_joint_discriminator_reads_x_and_z_on_their_own_paths():
     assert not np.allclose(base, d([-x, z]).numpy())  # ...and on x.
     with pytest.raises(ValueError, match="Received: joint_units=0"):
         encoders.joint_discriminator("dcgan", (8, 8, 1), latent_dim=3, joint_units=0)
+    # A discriminator of x alone is refused by the model, naming what it has.
+    x_only = encoders.discriminator("dcgan", (8, 8, 1), width=4)
+    with pytest.raises(ValueError, match=r"joint D\(x, z\): inputs \[sample, z\].*Received: discriminator inputs=\[\(None, 8, 8, 1\)\]"):
+        tfgan_zoo.get_model_class("bigan")(sample_shape=(8, 8, 1), latent_dim=3, width=4, discriminator=x_only)
 
 
 def _softplus(t):
