@@ -27,16 +27,16 @@
 
 It prints a table and writes JSON (`--output`); figures go to `--figures`.
 Budget: `--epochs` passes over the 8,000 training images per model
-(`--epochs_for` per model; bigan's joint discriminator on 28x28x51 pairs
-costs about 5 CPU minutes an epoch, so it gets 1 by default), at `--width`
+(`--epochs_for` per model; bigan takes about 9 s an epoch on one thread), at `--width`
 (the DCGAN width, `--width_for` per model; 16 keeps the other models to
 about a minute an epoch), and with `--minutes` a wall-clock cap per model:
 its training stops after the first batch past it (the JSON records the
 steps and epochs run). `--threads` sets TensorFlow's thread pools (0: its
 default), so that a budget means the same on a busier machine.
 
-    # InfoGAN at the paper's width, one thread, one hour:
-    python benchmarks/latent.py --models infogan --width_for infogan=64 --epochs 200 --minutes 60 --threads 1
+    # The README's InfoGAN and BiGAN rows (width 32 and 16, one thread, 17 and 20 minutes):
+    python benchmarks/latent.py --models infogan --width 32 --epochs 1000 --minutes 17 --threads 1
+    python benchmarks/latent.py --models bigan --epochs 1000 --minutes 20 --threads 1
 """
 
 import argparse
@@ -208,7 +208,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--epochs_for", default="bigan=1", help="per-model epochs, e.g. 'bigan=1,aae=5'")
+    parser.add_argument("--epochs_for", default="", help="per-model epochs, e.g. 'bigan=1,aae=5'")
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--width_for", default="", help="per-model widths, e.g. 'infogan=64'")
     parser.add_argument("--minutes", type=float, default=None, help="wall-clock training cap per model")
