@@ -43,7 +43,7 @@ def test_tiny_run_saves_loads_and_judges(tmp_path, capsys):
     # The class probe learns from 20 real waves, not 2,000 (the probes have their own tests).
     script.SequenceEvaluator = functools.partial(script.SequenceEvaluator, probe_train=20)
     saved, out = str(tmp_path / "rcgan.keras"), str(tmp_path / "run.json")
-    common = ["--num_samples", "20", "--threads", "1"]
+    common = ["--num_samples", "20"]  # No --threads: TensorFlow is already running in this process.
     assert script.main(["--minutes", "0.001", "--steps_per_chunk", "2", "--hidden_units", "4", "--batch_size", "20",
                         "--save", saved, "--output", out, "--judge_seeds", "0,1", *common]) in (0, 1)
     first = json.load(open(out))
