@@ -40,6 +40,7 @@ default), so that a budget means the same on a busier machine.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -65,8 +66,8 @@ HPARAMS = {
 }
 
 
-def _create(key, width, seed):
-    hparams = dict(HPARAMS[key])
+def _create(key, width, seed, overrides=None):
+    hparams = {**HPARAMS[key], **(overrides or {})}
     return tfgan_zoo.create(hparams.pop("model"), width=width, seed=seed, **hparams)
 
 
@@ -204,6 +205,17 @@ def _per_model(parser, flag, text, values):
     return values
 
 
+def _hparams(parser, text):
+    """`--hparams` parsed: {model: {hparam: value}} for models of MODELS."""
+    try:
+        overrides = json.loads(text)
+    except json.JSONDecodeError as e:
+        parser.error(f"--hparams must be JSON ({e}); received {text!r}")
+    if not isinstance(overrides, dict) or not all(k in MODELS and isinstance(v, dict) for k, v in overrides.items()):
+        parser.error(f"--hparams must map models of {list(MODELS)} to dicts of hparams; received {text!r}")
+    return overrides
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=",".join(MODELS))
@@ -211,6 +223,8 @@ def main(argv=None):
     parser.add_argument("--epochs_for", default="", help="per-model epochs, e.g. 'bigan=1,aae=5'")
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--width_for", default="", help="per-model widths, e.g. 'infogan=64'")
+    parser.add_argument("--hparams", default="{}",
+                        help='per-model hparams over the defaults, JSON, e.g. \'{"bigan": {"reconstruction_adversarial": true}}\'')
     parser.add_argument("--minutes", type=float, default=None, help="wall-clock training cap per model")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
     parser.add_argument("--batch_size", type=int, default=64)
@@ -224,6 +238,7 @@ def main(argv=None):
         parser.error(f"--models: unknown {unknown}; valid: {list(MODELS)}")
     epochs = _per_model(parser, "epochs_for", args.epochs_for, {k: args.epochs for k in keys})
     widths = _per_model(parser, "width_for", args.width_for, {k: args.width for k in keys})
+    overrides = _hparams(parser, args.hparams)
     if args.minutes is not None and not args.minutes > 0:
         parser.error(f"--minutes must be positive; received {args.minutes!r}")
     bench.limit_threads(args.threads)
@@ -233,11 +248,11 @@ def main(argv=None):
         os.makedirs(args.figures, exist_ok=True)
     pixels = linear_probe(x[TRAIN], y[TRAIN], x[TEST], y[TEST])
     rows, results = [], {"dataset": DATASET, "epochs": epochs, "width": widths, "minutes": args.minutes,
-                         "threads": args.threads, "seed": args.seed, "batch_size": args.batch_size,
+                         "threads": args.threads, "seed": args.seed, "batch_size": args.batch_size, "hparams": overrides,
                          "probe_raw_pixels": pixels, "models": {}}
     for key in keys:
         keras.utils.set_random_seed(args.seed)
-        model = _create(key, widths[key], args.seed)
+        model = _create(key, widths[key], args.seed, overrides.get(key))
         seconds, logs, steps = _train(model, x[TRAIN], y[TRAIN], epochs[key], args.batch_size, args.minutes)
         steps_per_epoch = -(-len(x[TRAIN]) // args.batch_size)
         result = {"epochs": epochs[key], "train_steps": steps, "epochs_run": steps / steps_per_epoch,
@@ -245,7 +260,7 @@ def main(argv=None):
         if key == "infogan":
             result.update(run_infogan(model, x, y, args.figures))
         if key in ("bigan", "aae"):
-            result.update(run_probe(model, _create(key, widths[key], args.seed + 1000), x, y))
+            result.update(run_probe(model, _create(key, widths[key], args.seed + 1000, overrides.get(key)), x, y))
             result["probe_raw_pixels"] = pixels
         if key == "aae":
             result.update(run_aae(model, x, y, args.figures))

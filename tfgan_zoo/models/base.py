@@ -305,14 +305,16 @@ class GAN(compat.PrebuiltModel, noise.Noise, keras.Model):
             )
         return self._loss_pair
 
+    def adversarial_d_loss(self, real_logits, fake_logits):
+        """The loss pair's per-example discriminator loss, with the model's
+        one-sided label smoothing."""
+        kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
+        return self._loss_pair_or_raise().discriminator(real_logits, fake_logits, reduction="none", **kwargs)
+
     def discriminator_loss(self, real, labels, training=True):
         """Per-example discriminator loss on a real minibatch, and extra logs."""
         _, real_logits, fake_logits = self.discriminator_outputs(real, labels, training)
-        kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
-        loss = self._loss_pair_or_raise().discriminator(
-            real_logits, fake_logits, reduction="none", **kwargs
-        )
-        return loss, {}
+        return self.adversarial_d_loss(real_logits, fake_logits), {}
 
     def generator_loss(self, real, labels, training=True):
         """Per-example generator loss for a batch the size of `real`, and logs."""

@@ -90,8 +90,7 @@ class GAN3D(GAN):
     def discriminator_loss(self, real, labels, training=True):
         """The adversarial loss, weighted 0 when D's accuracy is at the threshold or above."""
         _, real_logits, fake_logits = self.discriminator_outputs(real, labels, training)
-        kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
-        loss = self._loss_pair_or_raise().discriminator(real_logits, fake_logits, reduction="none", **kwargs)
+        loss = self.adversarial_d_loss(real_logits, fake_logits)
         accuracy = global_accuracy(real_logits, fake_logits)
         update = tf.cast(accuracy < self.d_accuracy_threshold, tf.float32)
         return loss * update, {"d_accuracy": accuracy, "d_updated": update}

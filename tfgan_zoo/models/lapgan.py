@@ -134,15 +134,13 @@ class LAPGAN(GAN):
 
     def discriminator_loss(self, real, labels, training=True):
         """The sum over levels of each level discriminator's per-example loss."""
-        pair = self._loss_pair_or_raise()
-        kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
         zs = self._latents(tf.shape(real)[0])
         total = 0.0
         for k, ((coarse_up, sample), z, weight) in enumerate(zip(self._level_inputs(real), zs, self.level_weights())):
             fake = tf.stop_gradient(self._level_fake(k, z, coarse_up, training))
             real_logits = self._level_logits(k, coarse_up, sample, training)
             fake_logits = self._level_logits(k, coarse_up, fake, training)
-            total += weight * pair.discriminator(real_logits, fake_logits, reduction="none", **kwargs)
+            total += weight * self.adversarial_d_loss(real_logits, fake_logits)
         return total, {}
 
     def generator_loss(self, real, labels, training=True):

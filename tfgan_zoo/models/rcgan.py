@@ -119,9 +119,8 @@ class RCGAN(GAN):
 
     def discriminator_loss(self, real, labels, training=True):
         fake, real_logits, fake_logits = self.discriminator_outputs(real, labels, training)
-        kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
         # The losses average the per-step logits of each example.
-        loss = self._loss_pair_or_raise().discriminator(real_logits, fake_logits, reduction="none", **kwargs)
+        loss = self.adversarial_d_loss(real_logits, fake_logits)
         if not self.gp_weight:
             return loss, {"gradient_penalty": tf.zeros([])}
         penalty = regularizers.gradient_penalty(

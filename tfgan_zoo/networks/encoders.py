@@ -13,6 +13,8 @@ instead of the logit, so it follows the same architecture rules.
   the paper's fully connected layer before the DCGAN projection.
 - `joint_discriminator`: BiGAN's `D(x, z)`, a path for `x` (the family's
   discriminator trunk) and one for `z`, joined by fully connected layers.
+- `pair_discriminator`: ALICE's `D_xx(x, x')` on two images stacked along
+  channels.
 
 Example:
 
@@ -31,8 +33,10 @@ from tfgan_zoo.networks.layers import normal_initializer
 from tfgan_zoo.networks.mlp import mlp_discriminator
 
 POSTERIORS = ("deterministic", "gaussian")
-# Encoders draw other initial weights than the discriminator of the same seed.
+# Encoders and pair discriminators draw other initial weights than the
+# discriminator of the same seed.
 E_SEED_OFFSET = 7919
+PAIR_SEED_OFFSET = 104729
 
 
 def discriminator(network, sample_shape, width=None, kernel_size=5, num_classes=None, seed=None,
@@ -53,6 +57,22 @@ def trunk(network, sample_shape, width=None, kernel_size=5, num_classes=None, se
     """`(inputs, features)`: `discriminator(...)` without its logit layer."""
     d = discriminator(network, sample_shape, width, kernel_size, num_classes, seed, synchronized_bn, norm)
     return d.inputs, d.get_layer("logits").input
+
+
+def pair_discriminator(network, sample_shape, width=None, kernel_size=5, seed=None, synchronized_bn=False,
+                       name="reconstruction_discriminator"):
+    """ALICE's `D_xx(x, x')` (Li et al. 2017): the family's discriminator on
+    `x` and `x'` stacked along the last (channel) axis, `[..., 2c]` -> one logit.
+
+    Example:
+
+    >>> d = pair_discriminator("dcgan", (8, 8, 1), width=4)
+    >>> tuple(d.input.shape)
+    (None, 8, 8, 2)
+    """
+    shape = tuple(sample_shape[:-1]) + (2 * int(sample_shape[-1]),)
+    seed = None if seed is None else int(seed) + PAIR_SEED_OFFSET
+    return discriminator(network, shape, width, kernel_size, None, seed, synchronized_bn, name=name)
 
 
 def _model(inputs, outputs, name):

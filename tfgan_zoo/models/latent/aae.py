@@ -90,8 +90,7 @@ class AAE(EncoderGAN):
         codes = tf.stop_gradient(self.encode_batch(real, labels, training=training, sample=True))
         prior_logits = self.discriminate_codes(self.sample_latent(tf.shape(real)[0]), labels, training)
         code_logits = self.discriminate_codes(codes, labels, training)
-        kwargs = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
-        return self._loss_pair_or_raise().discriminator(prior_logits, code_logits, reduction="none", **kwargs), {}
+        return self.adversarial_d_loss(prior_logits, code_logits), {}
 
     def generator_loss(self, real, labels, training=True):
         """The encoder as the generator of codes."""
