@@ -46,9 +46,11 @@ def tiny_model(name, compile=True, **overrides):
 
 
 def trained_networks(model):
-    """The networks `model`'s optimizers train: the generator, and the
-    discriminator where it has one (`gmmn` has none, and no `d_optimizer`)."""
-    return [model.generator] + ([] if model.discriminator is None else [model.discriminator])
+    """The networks `model`'s optimizers train: the generator, the
+    discriminator where it has one (`gmmn` has none, and no `d_optimizer`),
+    and the encoder and reconstruction discriminator of the models with them."""
+    others = [getattr(model, name, None) for name in ("discriminator", "encoder", "reconstruction_discriminator")]
+    return [model.generator] + [net for net in others if net is not None]
 
 
 def optimizer_kwargs(model, g_optimizer, d_optimizer):

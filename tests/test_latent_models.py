@@ -202,9 +202,9 @@ def _softplus(t):
     return np.logaddexp(0.0, t)
 
 
-@pytest.mark.parametrize("name", ["bigan", "ali"])
-def test_bigan_losses_on_joint_pairs_by_hand(name):
-    model = tiny_model(name)
+@pytest.mark.parametrize("name, alice", [("bigan", False), ("ali", False), ("bigan", True), ("ali", True)])
+def test_bigan_losses_on_joint_pairs_by_hand(name, alice):
+    model = tiny_model(name, reconstruction_adversarial=alice)
     x = tf.constant(np.random.default_rng(0).uniform(-1, 1, (6, 8, 8, 1)).astype("float32"))
     z = model.sample_latent(6, seed=tf.constant([5, 6]))
     model.sample_latent = lambda n, seed=None: z
@@ -214,10 +214,46 @@ def test_bigan_losses_on_joint_pairs_by_hand(name):
         assert not np.allclose(code.numpy(), model.encode_batch(x, training=True).numpy())
     real = model.discriminator([x, code], training=True).numpy()[:, 0]
     fake = model.discriminator([model.generate_batch(z, training=True), z], training=True).numpy()[:, 0]
-    d_loss, _ = model.discriminator_loss(x, None)
-    g_loss, _ = model.generator_loss(x, None)
-    np.testing.assert_allclose(d_loss.numpy(), _softplus(-real) + _softplus(fake), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(g_loss.numpy(), _softplus(real) + _softplus(-fake), rtol=1e-4, atol=1e-5)
+    d_want, g_want = _softplus(-real) + _softplus(fake), _softplus(real) + _softplus(-fake)
+    if alice:  # ALICE: D_xx scores (x, x) as real, (x, G(E(x))) as generated, with the same E(x) draw.
+        d_xx = model.reconstruction_discriminator
+        same = d_xx(tf.concat([x, x], -1), training=True).numpy()[:, 0]
+        rebuilt = d_xx(tf.concat([x, model.generate_batch(code, training=True)], -1), training=True).numpy()[:, 0]
+        d_want, g_want = d_want + _softplus(-same) + _softplus(rebuilt), g_want + _softplus(-rebuilt)
+    else:
+        assert model.reconstruction_discriminator is None
+    d_loss, d_logs = model.discriminator_loss(x, None)
+    g_loss, g_logs = model.generator_loss(x, None)
+    np.testing.assert_allclose(d_loss.numpy(), d_want, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(g_loss.numpy(), g_want, rtol=1e-4, atol=1e-5)
+    if alice:
+        assert float(d_logs["reconstruction_d_loss"]) == pytest.approx(np.mean(_softplus(-same) + _softplus(rebuilt)), rel=1e-4)
+        assert float(g_logs["reconstruction_g_loss"]) == pytest.approx(np.mean(_softplus(-rebuilt)), rel=1e-4)
+    else:
+        assert d_logs == {} and g_logs == {}
+
+
+def test_alice_trains_its_pair_discriminator_with_d_and_round_trips(tmp_path):
+    model = tiny_model("bigan", reconstruction_adversarial=True)
+    d_xx = model.reconstruction_discriminator
+    assert tuple(d_xx.input.shape) == (None, 8, 8, 2)
+    assert len(model.discriminator_variables) == len(model.discriminator.trainable_variables) + len(
+        d_xx.trainable_variables
+    )
+    before = [w.copy() for w in d_xx.get_weights()]
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+    history = model.fit(x, batch_size=16, epochs=1, verbose=0).history
+    assert set(history) == {"d_loss", "g_loss", "reconstruction_d_loss", "reconstruction_g_loss"}
+    assert any(not np.array_equal(a, b) for a, b in zip(before, d_xx.get_weights()))
+    assert set(tiny_model("bigan").fit(x, batch_size=16, epochs=1, verbose=0).history) == {"d_loss", "g_loss"}
+    path = str(tmp_path / "alice.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.hparams["reconstruction_adversarial"] is True
+    pairs = np.concatenate([x, x[::-1]], axis=-1)
+    np.testing.assert_array_equal(loaded.reconstruction_discriminator(pairs).numpy(), d_xx(pairs).numpy())
+    with pytest.raises(ValueError, match="Received: reconstruction_adversarial='yes'"):
+        tiny_model("bigan", reconstruction_adversarial="yes")
 
 
 def test_bigan_trains_the_encoder_with_the_generator():

@@ -318,13 +318,16 @@ def _sync_bn(name):
 
 
 # Every model with two discriminator steps (minibatch slicing, several
-# updates per step); the plain one-step case once.
-@pytest.mark.parametrize("name, d_steps", [(name, 2) for name in MODELS] + [("dcgan", 1)])
-def test_two_replicas_train_like_one(name, d_steps):
-    one, h1 = _train_one_step(name, tf.distribute.OneDeviceStrategy("/cpu:0"), 16, d_steps)
+# updates per step); the plain one-step case once; options that add a network.
+@pytest.mark.parametrize(
+    "name, d_steps, hparams",
+    [(name, 2, None) for name in MODELS] + [("dcgan", 1, None), ("bigan", 2, {"reconstruction_adversarial": True})],
+)
+def test_two_replicas_train_like_one(name, d_steps, hparams):
+    one, h1 = _train_one_step(name, tf.distribute.OneDeviceStrategy("/cpu:0"), 16, d_steps, **(hparams or {}))
     mirrored = distribute.get_strategy("mirrored", cpu_replicas=2)
     assert mirrored.num_replicas_in_sync == 2
-    two, h2 = _train_one_step(name, mirrored, 16, d_steps)
+    two, h2 = _train_one_step(name, mirrored, 16, d_steps, **(hparams or {}))
     for a, b in zip(one, two):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     # Logged values are float32 means that the two runs sum in another order
