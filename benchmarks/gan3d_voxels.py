@@ -80,6 +80,8 @@ def main(argv=None):
     parser.add_argument("--d_learning_rate", type=float, default=1e-5, help="Adam's (beta_1 0.5); the paper: 1e-5")
     parser.add_argument("--d_accuracy_threshold", type=float, default=0.8, help="the paper's adaptive rule (above 1: off)")
     parser.add_argument("--r1_weight", type=float, default=0.0, help="R1 penalty on D's real inputs (0: off, the paper)")
+    parser.add_argument("--minibatch_features", default=None, choices=["stddev"],
+                        help="'stddev': the minibatch standard deviation as a channel in D (default: off, the paper)")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
     parser.add_argument("--report_every", type=int, default=10, help="epochs between class-coverage readouts (0: none)")
     parser.add_argument("--num_samples", type=int, default=300)
@@ -92,7 +94,7 @@ def main(argv=None):
     machine = bench.machine_info()
     print(bench.describe_machine(machine))
     print(f"budget: {args.seconds:g} s of GAN training, {args.train} shapes, batch {args.batch_size}, "
-          f"r1_weight {args.r1_weight:g}")
+          f"r1_weight {args.r1_weight:g}, minibatch_features {args.minibatch_features}")
     keras.utils.set_random_seed(args.seed)
     x_train, _ = shapes(args.train, 0)
     x_test, y_test = shapes(args.num_samples, 2)
@@ -101,7 +103,8 @@ def main(argv=None):
     print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}")
 
     model = tfgan_zoo.create("gan3d", sample_shape=(SIDE,) * 3 + (1,), width=args.width, seed=args.seed,
-                             d_accuracy_threshold=args.d_accuracy_threshold, r1_weight=args.r1_weight, compile=False)
+                             d_accuracy_threshold=args.d_accuracy_threshold, r1_weight=args.r1_weight,
+                             minibatch_features=args.minibatch_features, compile=False)
     model.compile(g_optimizer=keras.optimizers.Adam(args.g_learning_rate, beta_1=0.5),
                   d_optimizer=keras.optimizers.Adam(args.d_learning_rate, beta_1=0.5))
     per_epoch = args.train // args.batch_size

@@ -40,6 +40,24 @@ def test_bad_voxel_shapes_are_refused(shape):
         tfgan_zoo.create("gan3d", sample_shape=shape, latent_dim=4, width=1)
 
 
+def test_minibatch_stddev_is_one_more_channel_of_the_last_feature_maps():
+    model = tiny_model("gan3d", minibatch_features="stddev")
+    d = model.discriminator
+    layer = d.get_layer("minibatch")
+    assert layer.input.shape[-1] + 1 == layer.output.shape[-1] == d.get_layer("conv_out").input.shape[-1]
+    features = keras.Model(d.input, layer.input)
+    x, _ = _shapes(6)
+    h = features(x).numpy()
+    out = keras.Model(d.input, layer.output)(x).numpy()
+    np.testing.assert_allclose(out[..., :-1], h)
+    np.testing.assert_allclose(out[..., -1], np.sqrt(h.var(axis=0) + 1e-8).mean(), rtol=1e-5)
+    # An example's logit now depends on the rest of its batch.
+    assert not np.allclose(d(x[:2]).numpy()[0], d(x[:3]).numpy()[0])
+    assert tiny_model("gan3d").discriminator.get_layer("conv_out").input.shape[-1] == layer.input.shape[-1]
+    with pytest.raises(ValueError, match="Received: minibatch_features='discrimination'"):
+        tiny_model("gan3d", minibatch_features="discrimination")
+
+
 def test_global_accuracy_by_hand():
     real = tf.constant([[1.0], [-1.0], [2.0]])  # 2 of 3 right.
     fake = tf.constant([[-1.0], [-0.5], [3.0]])  # 2 of 3 right.

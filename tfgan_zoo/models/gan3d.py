@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from tfgan_zoo import checks
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.models.stabilisers import combinations
 from tfgan_zoo.networks import volumetric
 from tfgan_zoo.registry import register_model
 
@@ -36,6 +37,10 @@ class GAN3D(GAN):
         d_accuracy_threshold: the adaptive rule's accuracy (paper: 0.8);
             above 1, D updates every step.
         synchronized_bn: batch norm statistics over all replicas.
+        minibatch_features: `"stddev"` appends the minibatch standard
+            deviation (Karras et al. 2018) as one more channel of the
+            discriminator's last feature maps, against mode collapse (None:
+            off; minibatch discrimination is not built for volumes).
         seed: seeds the weights and the noise; `None` is random.
         generator: bring your own generator (`z -> [d, d, d, 1]`).
         discriminator: bring your own discriminator.
@@ -65,23 +70,32 @@ class GAN3D(GAN):
         kernel_size=4,
         d_accuracy_threshold=0.8,
         synchronized_bn=False,
+        minibatch_features=None,
         seed=None,
         generator=None,
         discriminator=None,
         **kwargs,
     ):
         volumetric.check_voxel_shape(sample_shape)
+        if minibatch_features not in (None, "stddev"):
+            raise ValueError(
+                "gan3d's minibatch features are 'stddev' or None (minibatch discrimination is not built for "
+                f"volumes). Received: minibatch_features={minibatch_features!r}"
+            )
         d_accuracy_threshold = checks.number(d_accuracy_threshold, "d_accuracy_threshold", minimum=0.0)
         options = dict(width=width, kernel_size=kernel_size, seed=seed, synchronized_bn=synchronized_bn)
         if generator is None:
             generator = volumetric.voxel_generator(sample_shape, latent_dim, **options)
         if discriminator is None:
-            discriminator = volumetric.voxel_discriminator(sample_shape, **options)
+            discriminator = volumetric.voxel_discriminator(
+                sample_shape, minibatch_stddev=minibatch_features == "stddev", **options
+            )
         super().__init__(
             generator=generator, discriminator=discriminator, latent_dim=latent_dim,
             num_classes=None, seed=seed, **kwargs,
         )
         self.d_accuracy_threshold = d_accuracy_threshold
+        combinations.check_minibatch_layer(self.discriminator, minibatch_features)
 
     def default_optimizers(self):
         """Adam(0.0025, 0.5) for G, Adam(1e-5, 0.5) for D (Wu et al.)."""

@@ -69,7 +69,9 @@ class MinibatchDiscrimination(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="tfgan_zoo")
 class MinibatchStddev(keras.layers.Layer):
-    """Appends the batch's mean feature standard deviation to `[batch, A]` inputs.
+    """Appends the batch's mean feature standard deviation to `[batch, A]`
+    inputs, or as one more channel to feature maps `[batch, ..., C]`
+    (Karras et al. 2018 add it before the last convolution).
 
     Args:
         epsilon: added to the variance under the square root.
@@ -87,7 +89,7 @@ class MinibatchStddev(keras.layers.Layer):
 
     def call(self, features):
         std = ops.sqrt(ops.var(features, axis=0) + self.epsilon)  # Population variance over the batch.
-        value = ops.mean(std) * ops.ones_like(features[:, :1])
+        value = ops.mean(std) * ops.ones_like(features[..., :1])
         return ops.concatenate([features, value], axis=-1)
 
     def compute_output_shape(self, input_shape):

@@ -9,7 +9,8 @@
   512, 256, 128, 64 filters).
 - Discriminator: the mirror, five 3-D convolutions: stride 2 while the
   side is above 4, batch norm (not on the input layer) and LeakyReLU(0.2),
-  then a `4^3` valid convolution to one logit.
+  then a `4^3` valid convolution to one logit; optionally the minibatch
+  standard deviation as one more channel before it (Karras et al. 2018).
 
 Sides `4 * 2**n`, `1 <= n <= 4` (8 to 64), are supported.
 """
@@ -18,6 +19,7 @@ import keras
 
 from tfgan_zoo.networks.layers import D_SEED_OFFSET
 from tfgan_zoo.networks.layers import normal_initializer
+from tfgan_zoo.networks.minibatch import minibatch_layer
 
 LAYERS = 5
 
@@ -68,8 +70,9 @@ def voxel_generator(sample_shape, latent_dim=200, width=64, kernel_size=4, seed=
     return keras.Model(z, out, name="generator")
 
 
-def voxel_discriminator(sample_shape, width=64, kernel_size=4, seed=None, synchronized_bn=False):
-    """`[d, d, d, 1]` -> one logit.
+def voxel_discriminator(sample_shape, width=64, kernel_size=4, seed=None, synchronized_bn=False, minibatch_stddev=False):
+    """`[d, d, d, 1]` -> one logit; `minibatch_stddev` appends the batch's
+    feature standard deviation as a channel of the last feature maps.
 
     Example:
 
@@ -90,6 +93,8 @@ def voxel_discriminator(sample_shape, width=64, kernel_size=4, seed=None, synchr
             h = _bn(f"conv_{i}_bn", synchronized_bn)(h)
         h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
         filters *= 2
+    if minibatch_stddev:
+        h = minibatch_layer(h, "stddev")
     h = keras.layers.Conv3D(
         1, 4, padding="valid", kernel_initializer=normal_initializer(seed, D_SEED_OFFSET + LAYERS - 1), name="conv_out"
     )(h)
