@@ -14,10 +14,14 @@
   `--report_every` epochs the classes of 60 samples are printed.
 - **Scores** on `--num_samples` samples thresholded at 0.5: the class
   histogram by the classifier (coverage = classes that get at least 2% of
-  the samples), the Frechet distance of the standardised descriptors
+  the samples; it reads each grid's largest connected component), the
+  share of occupied voxels outside that component (stray voxels), the
+  Frechet distance of the standardised descriptors
   against as many real shapes (and the same for a real-vs-real split, the
   floor), and the IoU of
   each sample with its nearest training shape (memorisation: 1 = a copy).
+- **Model**: `--save PATH` keeps the trained model (`.keras`, written
+  atomically); `--load PATH` scores a saved one without training.
 - **Outputs**: rendered views of samples and real shapes (`--figure`, max
   projections along the three axes, `tfgan_zoo.volumes.render`) and one
   sample as an `.obj` mesh by marching cubes (`--obj`).
@@ -41,6 +45,7 @@ import tensorflow as tf  # noqa: E402
 
 import tfgan_zoo  # noqa: E402
 from tfgan_zoo import benchmarking as bench  # noqa: E402
+from tfgan_zoo import fileio  # noqa: E402
 from tfgan_zoo import volumes  # noqa: E402
 from tfgan_zoo.benchmarking import timing  # noqa: E402
 from tfgan_zoo.data import voxels as voxels_lib  # noqa: E402
@@ -89,7 +94,12 @@ def main(argv=None):
     parser.add_argument("--figure", default="docs/gan3d_voxels.png")
     parser.add_argument("--obj", default="docs/gan3d_sample.obj")
     parser.add_argument("--output", default="benchmarks/results/gan3d_voxels.json")
+    parser.add_argument("--save", default=None, help="write the trained model here (.keras)")
+    parser.add_argument("--load", default=None, help="score this saved model (.keras) instead of training one")
     args = parser.parse_args(argv)
+    for flag, path in (("--save", args.save), ("--load", args.load)):
+        if path is not None and not path.endswith(".keras"):
+            parser.error(f"{flag} must name a .keras file. Received: {path!r}")
     bench.limit_threads(args.threads)
     machine = bench.machine_info()
     print(bench.describe_machine(machine))
@@ -102,6 +112,20 @@ def main(argv=None):
     clf_accuracy = float((clf.predict(voxel_classes.shape_descriptors(x_test)) == y_test).mean())
     print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}")
 
+    if args.load:
+        model, steps, seconds, step_seconds = fileio.load_keras_model(args.load), None, None, None
+    else:
+        model, steps, seconds, step_seconds = train(args, x_train, clf)
+    if args.save:
+        with fileio.atomic_path(args.save) as tmp:
+            model.save(tmp)
+        print(f"saved {args.save}")
+    per_epoch = args.train // args.batch_size
+    score(args, model, x_train, x_test, clf, clf_accuracy, steps, seconds, step_seconds, per_epoch, machine)
+
+
+def train(args, x_train, clf):
+    """`(model, G steps, seconds, seconds per step)` of `gan3d` trained for `--seconds`."""
     model = tfgan_zoo.create("gan3d", sample_shape=(SIDE,) * 3 + (1,), width=args.width, seed=args.seed,
                              d_accuracy_threshold=args.d_accuracy_threshold, r1_weight=args.r1_weight,
                              minibatch_features=args.minibatch_features, compile=False)
@@ -124,9 +148,11 @@ def main(argv=None):
 
     model.fit(ds, steps_per_epoch=per_epoch, epochs=10**6, verbose=0, callbacks=[budget, keras.callbacks.LambdaCallback(on_epoch_end=progress)])
     seconds = time.perf_counter() - budget.start
-    steps = budget.steps + 1
-    step_seconds = seconds / budget.steps
+    return model, budget.steps + 1, seconds, seconds / budget.steps
 
+
+def score(args, model, x_train, x_test, clf, clf_accuracy, steps, seconds, step_seconds, per_epoch, machine):
+    """Prints the table and writes the JSON, the figure and the mesh."""
     samples = (model.generate(args.num_samples, seed=1) > 0.5).astype(np.float32)
     histogram, empty = voxel_classes.class_histogram(samples, clf, len(voxels_lib.CLASSES))
     real_d = voxel_classes.shape_descriptors(x_test)
@@ -136,15 +162,18 @@ def main(argv=None):
     fid = frechet.frechet_distance(features(samples), features(x_test))
     fid_real = frechet.frechet_distance(features(x_test[:half]), features(shapes(half, 3)[0]))
     iou = nearest_iou(samples[..., 0], x_train[..., 0])
+    timed = seconds is not None
     row = {
-        "steps": steps, "train_seconds": round(seconds, 1), "seconds_per_step": round(step_seconds, 2),
-        "seconds_per_epoch": round(step_seconds * per_epoch, 1), "classifier_accuracy": clf_accuracy,
+        "steps": steps, "train_seconds": round(seconds, 1) if timed else None,
+        "seconds_per_step": round(step_seconds, 2) if timed else None,
+        "seconds_per_epoch": round(step_seconds * per_epoch, 1) if timed else None, "classifier_accuracy": clf_accuracy,
         "classes_covered": int((histogram >= 0.02).sum()), "class_histogram": dict(zip(voxels_lib.CLASSES, histogram.round(3))),
         "fid": float(fid), "fid_real_vs_real": float(fid_real), "nn_iou_mean": float(iou.mean()),
         "nn_iou_max": float(iou.max()), "empty_samples": empty,
+        "stray_voxel_share": float(voxel_classes.stray_share(samples).mean()),
     }
     columns = ["steps", "seconds_per_epoch", "classifier_accuracy", "classes_covered", "fid", "fid_real_vs_real",
-               "nn_iou_mean", "empty_samples"]
+               "nn_iou_mean", "stray_voxel_share", "empty_samples"]
     print(bench.format_table(columns, [[f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in columns]]))
     print("class histogram of samples:", row["class_histogram"])
     if args.figure:

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from tfgan_zoo.data import voxels
 from tfgan_zoo.metrics import voxel_classes
@@ -29,6 +30,31 @@ def test_descriptors_do_not_change_under_a_quarter_turn_or_a_shift():
     np.testing.assert_allclose(voxel_classes.shape_descriptors(turned), base, atol=1e-3)
     np.testing.assert_allclose(voxel_classes.shape_descriptors(shifted)[keep], base[keep], atol=1e-3)
     assert base.shape == (6, voxel_classes.NUM_DESCRIPTORS)
+
+
+def test_stray_voxels_change_neither_the_descriptors_nor_the_class():
+    x, y = voxels.voxel_shapes(60, 16, seed=2)
+    rng = np.random.default_rng(0)
+    # Isolated voxels: on even coordinates only, so no two touch by a face, and away from the shapes.
+    lattice = np.zeros(x.shape[1:], bool)
+    lattice[::2, ::2, ::2] = True
+    far = ~np.stack([ndimage.binary_dilation(g, iterations=2) for g in x.astype(bool)])
+    stray = lattice & far & (rng.random(x.shape) < 0.05)
+    noisy = x.astype(bool) | stray
+    assert stray.reshape(60, -1).sum(1).min() >= 5
+    np.testing.assert_allclose(voxel_classes.shape_descriptors(noisy), voxel_classes.shape_descriptors(x), atol=1e-6)
+    whole = voxel_classes.stray_share(x) == 0  # Most shapes are one component (a few touch only by edges).
+    assert whole.sum() >= 50
+    np.testing.assert_allclose(
+        voxel_classes.stray_share(noisy)[whole], (stray.reshape(60, -1).sum(1) / noisy.reshape(60, -1).sum(1))[whole],
+        rtol=1e-6,
+    )
+    grid = np.zeros((8, 8, 8), bool)
+    grid[1:3, 1:3, 1:3] = True  # 8 voxels
+    grid[5, 5, 5] = True  # 1 stray
+    assert np.array_equal(voxel_classes.largest_component(grid), grid & ~(np.arange(8) == 5)[:, None, None])
+    assert voxel_classes.stray_share(grid[None])[0] == pytest.approx(1 / 9)
+    assert voxel_classes.stray_share(np.zeros((1, 8, 8, 8)))[0] == 0
 
 
 def test_class_histogram_counts_empty_grids_apart(classifier):

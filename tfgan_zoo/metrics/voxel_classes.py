@@ -18,6 +18,14 @@ forest learns the classes from them:
   the largest distance), the absolute skewness along each principal axis,
   and the sorted profile of the occupancy along the main axis (8 slices).
 
+The descriptors read the grid's largest connected component (faces
+touching), the shape: a few stray voxels, which generators leave around
+their shapes, would otherwise set the extents and the largest distance on
+their own. On the whole grid, 0.1% of background voxels turned on at random
+(33 of 32^3) dropped the held-out accuracy from 0.997 to 0.21 (95% called
+cones); on the largest component it stays 0.987 (0.923 at 1%).
+`stray_share` gives what the component leaves out, to report beside.
+
 `fit_shape_classifier(side)` trains it on `voxel_shapes` drawn with
 another seed than the GAN's data; `class_histogram` is the share of
 samples in each class. Grids with fewer than 4 occupied voxels get all-zero
@@ -50,7 +58,25 @@ def _grids(voxels):
     return x > 0.5
 
 
+def largest_component(grid):
+    """The boolean grid's largest connected component (faces touching); an empty grid as is."""
+    labels, count = ndimage.label(grid)
+    if count <= 1:
+        return grid
+    sizes = np.bincount(labels.reshape(-1))[1:]
+    return labels == 1 + int(np.argmax(sizes))
+
+
+def stray_share(voxels):
+    """`[n]`: the share of each grid's occupied voxels outside its largest component (0 for an empty grid)."""
+    grids = _grids(voxels)
+    counts = grids.reshape(len(grids), -1).sum(axis=1)
+    kept = np.array([largest_component(g).sum() for g in grids])
+    return np.where(counts > 0, 1.0 - kept / np.maximum(counts, 1), 0.0)
+
+
 def _describe(grid, coords):
+    grid = largest_component(grid)
     side = grid.shape[0]
     points = coords[grid.reshape(-1)]
     count = len(points)
