@@ -5,7 +5,8 @@
   to train the classifier, and held-out ones (seed 2) for its accuracy.
 - **Classifier**: `tfgan_zoo.metrics.voxel_classes`, a random forest on
   rotation-invariant shape descriptors, trained on `--train` shapes of
-  seed 1; its held-out accuracy (seed 2) is printed. (A small 3-D CNN
+  seed 1 and a degraded copy of each; its held-out accuracy (seed 2) is
+  printed, on the shapes and on degraded copies of them. (A small 3-D CNN
   trained for minutes reached only 0.23-0.64 here.)
 - **GAN**: `gan3d` (width `--width`, z of 200; Adam learning rates and
   the adaptive rule's threshold by flags, the paper's by default) trained
@@ -22,8 +23,9 @@
   each sample with its nearest training shape (memorisation: 1 = a copy).
 - **Model**: `--save PATH` keeps the trained model (`.keras`, written
   atomically); `--load PATH` scores a saved one without training.
-- **Outputs**: rendered views of samples and real shapes (`--figure`, max
-  projections along the three axes, `tfgan_zoo.volumes.render`) and one
+- **Outputs**: rendered views of samples by the classifier's class, and of
+  a real shape of each class (`--figure`, max projections along the three
+  axes, `tfgan_zoo.volumes.render`) and one
   sample as an `.obj` mesh by marching cubes (`--obj`).
 
     python benchmarks/gan3d_voxels.py                 # about 6 minutes on a shared 2-core CPU
@@ -70,9 +72,18 @@ def nearest_iou(samples, train):
     return (inter / np.maximum(union, 1)).max(axis=1)
 
 
-def figure(samples, real, path, n=6):
-    rows = [("generated", volumes.render(samples[:n])), ("real", volumes.render(real[:n]))]
-    return figures.save_rows(rows, path, "gan3d at 32^3: max projections along depth, height, width", cell=(2.2, 1.0))
+def figure(samples, predicted, real, path, per_class=2):
+    """One column per class: the first `per_class` samples the classifier
+    puts in it (blank if fewer), then a real shape of it (`real` cycles
+    through the classes)."""
+    rows = []
+    for k in range(per_class):
+        picks = [np.flatnonzero(predicted == c) for c in range(len(voxels_lib.CLASSES))]
+        grids = np.stack([samples[i[k]] if k < len(i) else np.zeros_like(samples[0]) for i in picks])
+        rows.append((f"generated {k + 1}", volumes.render(grids)))
+    rows.append(("real", volumes.render(real[: len(voxels_lib.CLASSES)])))
+    title = f"gan3d at 32^3 by the classifier's class ({', '.join(voxels_lib.CLASSES)}): max projections"
+    return figures.save_rows(rows, path, title, cell=(2.2, 1.0))
 
 
 def main(argv=None):
@@ -110,7 +121,10 @@ def main(argv=None):
     x_test, y_test = shapes(args.num_samples, 2)
     clf = voxel_classes.fit_shape_classifier(SIDE, args.train, seed=1)
     clf_accuracy = float((clf.predict(voxel_classes.shape_descriptors(x_test)) == y_test).mean())
-    print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}")
+    rng = np.random.default_rng(2)
+    rough = np.stack([voxel_classes.degrade(g, rng) for g in x_test[..., 0]])
+    clf_accuracy_rough = float((clf.predict(voxel_classes.shape_descriptors(rough)) == y_test).mean())
+    print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}, on degraded held-out shapes {clf_accuracy_rough:.3f}")
 
     if args.load:
         model, steps, seconds, step_seconds = fileio.load_keras_model(args.load), None, None, None
@@ -121,7 +135,7 @@ def main(argv=None):
             model.save(tmp)
         print(f"saved {args.save}")
     per_epoch = args.train // args.batch_size
-    score(args, model, x_train, x_test, clf, clf_accuracy, steps, seconds, step_seconds, per_epoch, machine)
+    score(args, model, x_train, x_test, clf, (clf_accuracy, clf_accuracy_rough), steps, seconds, step_seconds, per_epoch, machine)
 
 
 def train(args, x_train, clf):
@@ -151,7 +165,7 @@ def train(args, x_train, clf):
     return model, budget.steps + 1, seconds, seconds / budget.steps
 
 
-def score(args, model, x_train, x_test, clf, clf_accuracy, steps, seconds, step_seconds, per_epoch, machine):
+def score(args, model, x_train, x_test, clf, clf_accuracies, steps, seconds, step_seconds, per_epoch, machine):
     """Prints the table and writes the JSON, the figure and the mesh."""
     samples = (model.generate(args.num_samples, seed=1) > 0.5).astype(np.float32)
     histogram, empty = voxel_classes.class_histogram(samples, clf, len(voxels_lib.CLASSES))
@@ -166,7 +180,7 @@ def score(args, model, x_train, x_test, clf, clf_accuracy, steps, seconds, step_
     row = {
         "steps": steps, "train_seconds": round(seconds, 1) if timed else None,
         "seconds_per_step": round(step_seconds, 2) if timed else None,
-        "seconds_per_epoch": round(step_seconds * per_epoch, 1) if timed else None, "classifier_accuracy": clf_accuracy,
+        "seconds_per_epoch": round(step_seconds * per_epoch, 1) if timed else None, "classifier_accuracy": clf_accuracies[0], "classifier_accuracy_degraded": clf_accuracies[1],
         "classes_covered": int((histogram >= 0.02).sum()), "class_histogram": dict(zip(voxels_lib.CLASSES, histogram.round(3))),
         "fid": float(fid), "fid_real_vs_real": float(fid_real), "nn_iou_mean": float(iou.mean()),
         "nn_iou_max": float(iou.max()), "empty_samples": empty,
@@ -177,7 +191,7 @@ def score(args, model, x_train, x_test, clf, clf_accuracy, steps, seconds, step_
     print(bench.format_table(columns, [[f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in columns]]))
     print("class histogram of samples:", row["class_histogram"])
     if args.figure:
-        figure(model.generate(6, seed=1), x_test, args.figure)
+        figure(samples, clf.predict(voxel_classes.shape_descriptors(samples)), x_test, args.figure)
     if args.obj:
         probabilities = model.generate(8, seed=2)[..., 0]
         best = int(np.argmax([(p > 0.5).sum() for p in probabilities]))

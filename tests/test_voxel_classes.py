@@ -57,6 +57,25 @@ def test_stray_voxels_change_neither_the_descriptors_nor_the_class():
     assert voxel_classes.stray_share(np.zeros((1, 8, 8, 8)))[0] == 0
 
 
+def test_degrade_roughens_a_shape_without_losing_it():
+    x, _ = voxels.voxel_shapes(12, 16, seed=3)
+    grids = x.astype(bool)
+    rough = np.stack([voxel_classes.degrade(g, np.random.default_rng(i)) for i, g in enumerate(grids)])
+    again = np.stack([voxel_classes.degrade(g, np.random.default_rng(i)) for i, g in enumerate(grids)])
+    assert np.array_equal(rough, again)  # The rng decides.
+    iou = (rough & grids).reshape(12, -1).sum(1) / (rough | grids).reshape(12, -1).sum(1)
+    assert 0.3 < iou.min() and iou.max() < 1.0
+    # No stretch and no flips: the grid itself.
+    assert np.array_equal(voxel_classes.degrade(grids[0], np.random.default_rng(0), stretch=0.0, flip=0.0), grids[0])
+
+
+def test_the_classifier_knows_degraded_shapes(classifier):
+    x, y = voxels.voxel_shapes(120, 16, seed=2)
+    rng = np.random.default_rng(5)
+    rough = np.stack([voxel_classes.degrade(g, rng) for g in x])
+    assert (classifier.predict(voxel_classes.shape_descriptors(rough)) == y).mean() >= 0.8
+
+
 def test_class_histogram_counts_empty_grids_apart(classifier):
     x, y = voxels.voxel_shapes(6, 16, seed=0)
     grids = np.concatenate([x, np.zeros((2, 16, 16, 16), np.uint8)])[..., None]

@@ -26,6 +26,15 @@ their own. On the whole grid, 0.1% of background voxels turned on at random
 cones); on the largest component it stays 0.987 (0.923 at 1%).
 `stray_share` gives what the component leaves out, to report beside.
 
+Generated shapes are rough: a near-sphere stretched by a few percent, a
+ragged surface. A forest trained on perfect shapes alone called such
+shapes anything but what they are (0.67 held-out accuracy on real shapes
+passed through `degrade`; no generated sample of a 25-minute `gan3d` run
+got "sphere", although several are round). `fit_shape_classifier` so
+trains on each shape and one `degrade`d copy of it (each axis stretched
+by up to 15%, up to 30% of the surface voxels removed and of the voxels
+just outside added): 0.993 on clean held-out shapes, 0.957 on degraded ones.
+
 `fit_shape_classifier(side)` trains it on `voxel_shapes` drawn with
 another seed than the GAN's data; `class_histogram` is the share of
 samples in each class. Grids with fewer than 4 occupied voxels get all-zero
@@ -113,14 +122,36 @@ def shape_descriptors(voxels):
     return np.stack([_describe(g, coords) for g in grids]) if len(grids) else np.zeros((0, NUM_DESCRIPTORS), np.float32)
 
 
+def degrade(grid, rng, stretch=0.15, flip=0.3):
+    """A rough copy of the boolean grid `[d, d, d]`: each axis scaled by a
+    factor in `1 ± stretch` about the centre (nearest voxel), then a random
+    share (up to `flip`) of the surface voxels removed and another of the
+    voxels just outside added. `rng`: a NumPy Generator. An empty result
+    returns the grid."""
+    grid = np.asarray(grid, bool)
+    centre = (grid.shape[0] - 1) / 2
+    scale = 1 + rng.uniform(-stretch, stretch, 3)
+    out = ndimage.affine_transform(grid.astype(np.float32), 1 / scale, offset=centre - centre / scale, order=0) > 0.5
+    if not out.any():
+        return grid
+    surface = out & ~ndimage.binary_erosion(out)
+    outside = ndimage.binary_dilation(out) & ~out
+    out &= ~(surface & (rng.random(out.shape) < flip * rng.random()))
+    return out | (outside & (rng.random(out.shape) < flip * rng.random()))
+
+
 def fit_shape_classifier(side=32, num_examples=600, seed=1):
-    """A random forest on the descriptors of `voxel_shapes(num_examples, side, seed)`."""
+    """A random forest on the descriptors of `voxel_shapes(num_examples,
+    side, seed)` and of one `degrade`d copy of each."""
     from sklearn.ensemble import RandomForestClassifier
 
     from tfgan_zoo.data import voxels
 
     x, y = voxels.voxel_shapes(num_examples, side, seed=seed)
-    return RandomForestClassifier(n_estimators=300, random_state=seed).fit(shape_descriptors(x), y)
+    rng = np.random.default_rng(seed)
+    rough = np.stack([degrade(g, rng) for g in x])
+    features = shape_descriptors(np.concatenate([x.astype(bool), rough]))
+    return RandomForestClassifier(n_estimators=300, random_state=seed).fit(features, np.concatenate([y, y]))
 
 
 def class_histogram(voxels, classifier, num_classes):
