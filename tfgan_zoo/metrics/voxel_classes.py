@@ -33,7 +33,8 @@ passed through `degrade`; no generated sample of a 25-minute `gan3d` run
 got "sphere", although several are round). `fit_shape_classifier` so
 trains on each shape and one `degrade`d copy of it (each axis stretched
 by up to 15%, up to 30% of the surface voxels removed and of the voxels
-just outside added): 0.993 on clean held-out shapes, 0.957 on degraded ones.
+just outside added): 0.990 on clean held-out shapes, 0.960 on degraded
+ones (`benchmarks/gan3d_voxels.py`).
 
 `fit_shape_classifier(side)` trains it on `voxel_shapes` drawn with
 another seed than the GAN's data; `class_histogram` is the share of
