@@ -73,7 +73,7 @@ def test_keras_round_trip(tmp_path):
 
 
 def test_two_replicas_train_like_one():
-    test_models.test_two_replicas_train_like_one(NAME, 2)
+    test_models.test_two_replicas_train_like_one(NAME, 2, None)
 
 
 def test_export_matches_keras(tmp_path):
