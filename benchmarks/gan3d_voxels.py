@@ -108,9 +108,7 @@ def main(argv=None):
     parser.add_argument("--save", default=None, help="write the trained model here (.keras)")
     parser.add_argument("--load", default=None, help="score this saved model (.keras) instead of training one")
     args = parser.parse_args(argv)
-    for flag, path in (("--save", args.save), ("--load", args.load)):
-        if path is not None and not path.endswith(".keras"):
-            parser.error(f"{flag} must name a .keras file. Received: {path!r}")
+    bench.check_model_paths(parser, args)
     bench.limit_threads(args.threads)
     machine = bench.machine_info()
     print(bench.describe_machine(machine))
@@ -131,8 +129,7 @@ def main(argv=None):
     else:
         model, steps, seconds, step_seconds = train(args, x_train, clf)
     if args.save:
-        with fileio.atomic_path(args.save) as tmp:
-            model.save(tmp)
+        fileio.save_keras_model(model, args.save)
         print(f"saved {args.save}")
     per_epoch = args.train // args.batch_size
     score(args, model, x_train, x_test, clf, (clf_accuracy, clf_accuracy_rough), steps, seconds, step_seconds, per_epoch, machine)

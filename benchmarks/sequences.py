@@ -187,9 +187,7 @@ def parse_args(argv=None):
     if not seeds:
         p.error(f"--judge_seeds must be comma-separated ints. Received: {args.judge_seeds!r}")
     args.judge_seeds = seeds
-    for flag, path in (("--save", args.save), ("--load", args.load)):
-        if path is not None and not path.endswith(".keras"):
-            p.error(f"{flag} must name a .keras file. Received: {path!r}")
+    bench.check_model_paths(p, args)
     return args
 
 
@@ -208,8 +206,7 @@ def main(argv=None):
         model, steps, seconds, history = train(args)
         print(f"\ntrained {steps} generator steps in {seconds:.0f} s")
     if args.save:
-        with fileio.atomic_path(args.save) as tmp:
-            model.save(tmp)
+        fileio.save_keras_model(model, args.save)
         print(f"saved {args.save}")
     start = time.perf_counter()
     names, generated, reference = judge(model, args.num_samples, args.judge_seeds)

@@ -263,8 +263,7 @@ def train(workdir):
     outputs = {"generator_sha256": training.weights_digest(model)}
     if chief:
         keras_path = os.path.join(workdir, "model.keras")
-        with fileio.atomic_path(keras_path) as tmp:
-            model.save(tmp)
+        fileio.save_keras_model(model, keras_path)
         outputs["keras"] = keras_path
         outputs["samples"] = samples.last_path or os.path.join(workdir, "samples", "latest.png")
         if table:

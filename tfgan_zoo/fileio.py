@@ -150,6 +150,13 @@ def check_weights_file(path):
         _require_file(path, "weights")
 
 
+def save_keras_model(model, path):
+    """`model.save(path)` (a `.keras` file), written atomically."""
+    with atomic_path(path) as tmp:
+        model.save(tmp)
+    return path
+
+
 def load_keras_model(path, **kwargs):
     """`keras.saving.load_model(path, **kwargs)` after `check_keras_archive`.
 

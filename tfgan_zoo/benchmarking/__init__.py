@@ -53,8 +53,9 @@ from tfgan_zoo.benchmarking.flops import gan_step_flops
 from tfgan_zoo.benchmarking.flops import layer_macs
 from tfgan_zoo.benchmarking.flops import matmul_gflops
 from tfgan_zoo.benchmarking.flops import pass_flops
+from tfgan_zoo.benchmarking.report import check_model_paths
 from tfgan_zoo.benchmarking.report import format_table
 from tfgan_zoo.benchmarking.report import to_jsonable
 from tfgan_zoo.benchmarking.report import write_json
 
-__all__ = ["EpochTimer", "FLOP_CONVENTION", "INTERESTING_CPU_FLAGS", "StepTimer", "cpu_features", "describe_machine", "fit_loop_costs", "fit_runner", "format_table", "gan_step_flops", "interleave", "layer_macs", "limit_threads", "load_average", "loop_runner", "loop_step", "machine_info", "matmul_gflops", "median", "op_cost", "paired_ratios", "pass_flops", "time_steps", "to_jsonable", "usable_cpus", "write_json"]
+__all__ = ["EpochTimer", "FLOP_CONVENTION", "INTERESTING_CPU_FLAGS", "StepTimer", "check_model_paths", "cpu_features", "describe_machine", "fit_loop_costs", "fit_runner", "format_table", "gan_step_flops", "interleave", "layer_macs", "limit_threads", "load_average", "loop_runner", "loop_step", "machine_info", "matmul_gflops", "median", "op_cost", "paired_ratios", "pass_flops", "time_steps", "to_jsonable", "usable_cpus", "write_json"]

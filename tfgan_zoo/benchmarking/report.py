@@ -40,3 +40,11 @@ def write_json(path, report):
     with open(path, "w") as f:
         json.dump(to_jsonable(report), f, indent=2)
     return path
+
+
+def check_model_paths(parser, args):
+    """Refuses `--save`/`--load` values that do not name a `.keras` file
+    (`parser.error`, naming the value)."""
+    for flag, path in (("--save", args.save), ("--load", args.load)):
+        if path is not None and not path.endswith(".keras"):
+            parser.error(f"{flag} must name a .keras file. Received: {path!r}")
