@@ -71,6 +71,9 @@ def load_benchmark(name):
     """The script `benchmarks/<name>.py` as a fresh module (its `main`, `parse_args`, helpers)."""
     import importlib.util
 
+    scripts = os.path.join(REPO_ROOT, "benchmarks")
+    if scripts not in sys.path:  # As when run as a script: its siblings (figures.py) import.
+        sys.path.append(scripts)
     spec = importlib.util.spec_from_file_location(f"{name}_benchmark", os.path.join(REPO_ROOT, "benchmarks", f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
