@@ -99,6 +99,7 @@ def main(argv=None):
     parser.add_argument("--r1_weight", type=float, default=0.0, help="R1 penalty on D's real inputs (0: off, the paper)")
     parser.add_argument("--minibatch_features", default=None, choices=["stddev"],
                         help="'stddev': the minibatch standard deviation as a channel in D (default: off, the paper)")
+    parser.add_argument("--packing", type=int, default=1, help="grids D judges at once (PacGAN; 1: off, the paper)")
     parser.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
                         help="the model's precision hparam (bfloat16: mixed, float32 variables)")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra- and inter-op threads (0: default)")
@@ -116,7 +117,7 @@ def main(argv=None):
     machine = bench.machine_info()
     print(bench.describe_machine(machine))
     print(f"budget: {args.seconds:g} s of GAN training, {args.train} shapes, batch {args.batch_size}, "
-          f"r1_weight {args.r1_weight:g}, minibatch_features {args.minibatch_features}, precision {args.precision}")
+          f"r1_weight {args.r1_weight:g}, minibatch_features {args.minibatch_features}, packing {args.packing}, precision {args.precision}")
     keras.utils.set_random_seed(args.seed)
     x_train, _ = shapes(args.train, 0)
     x_test, y_test = shapes(args.num_samples, 2)
@@ -142,7 +143,7 @@ def train(args, x_train, clf):
     """`(model, G steps, seconds, seconds per step)` of `gan3d` trained for `--seconds`."""
     model = tfgan_zoo.create("gan3d", sample_shape=(SIDE,) * 3 + (1,), width=args.width, seed=args.seed,
                              d_accuracy_threshold=args.d_accuracy_threshold, r1_weight=args.r1_weight,
-                             minibatch_features=args.minibatch_features, precision=args.precision, compile=False)
+                             minibatch_features=args.minibatch_features, packing=args.packing, precision=args.precision, compile=False)
     model.compile(g_optimizer=keras.optimizers.Adam(args.g_learning_rate, beta_1=0.5),
                   d_optimizer=keras.optimizers.Adam(args.d_learning_rate, beta_1=0.5))
     per_epoch = args.train // args.batch_size

@@ -58,6 +58,30 @@ def test_minibatch_stddev_is_one_more_channel_of_the_last_feature_maps():
         tiny_model("gan3d", minibatch_features="discrimination")
 
 
+def test_packing_judges_consecutive_grids_together(tmp_path):
+    model = tiny_model("gan3d", packing=2, r1_weight=1.0)
+    d = model.discriminator
+    assert d.get_layer("pack").output.shape[-1] == 2 == d.get_layer("conv_0").input.shape[-1]
+    x, _ = _shapes(6)
+    assert d(x).shape == (3, 1)
+    # Pack i is grids 2i and 2i + 1: swapping grids within a pack changes its logit, not the others'.
+    swapped = x[[1, 0, 2, 3, 4, 5]]
+    out, out_swapped = d(x).numpy(), d(swapped).numpy()
+    assert not np.allclose(out[0], out_swapped[0]) and np.allclose(out[1:], out_swapped[1:], atol=1e-6)
+    history = model.fit(x[:4], batch_size=4, epochs=1, verbose=0).history
+    assert np.isfinite(history["d_loss"][0]) and np.isfinite(history["r1_penalty"][0])
+    path = str(tmp_path / "packed.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert loaded.packing == 2
+    np.testing.assert_allclose(loaded.discriminator(x).numpy(), model.discriminator(x).numpy(), rtol=1e-6)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="multiple of 2. Received: a batch of 3"):
+        model.discriminator(x[:3])
+    for bad in (0, 1.5, "2"):
+        with pytest.raises(ValueError, match=re.escape(f"Received: packing={bad!r}")):
+            tiny_model("gan3d", packing=bad)
+
+
 def test_global_accuracy_by_hand():
     real = tf.constant([[1.0], [-1.0], [2.0]])  # 2 of 3 right.
     fake = tf.constant([[-1.0], [-0.5], [3.0]])  # 2 of 3 right.

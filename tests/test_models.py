@@ -321,7 +321,8 @@ def _sync_bn(name):
 # updates per step); the plain one-step case once; options that add a network.
 @pytest.mark.parametrize(
     "name, d_steps, hparams",
-    [(name, 2, None) for name in MODELS] + [("dcgan", 1, None), ("bigan", 2, {"reconstruction_adversarial": True})],
+    [(name, 2, None) for name in MODELS] + [("dcgan", 1, None), ("bigan", 2, {"reconstruction_adversarial": True}),
+                                             ("gan3d", 2, {"packing": 2, "r1_weight": 1.0})],
 )
 def test_two_replicas_train_like_one(name, d_steps, hparams):
     one, h1 = _train_one_step(name, tf.distribute.OneDeviceStrategy("/cpu:0"), 16, d_steps, **(hparams or {}))

@@ -12,6 +12,7 @@ from test_models import _train_one_step
 import tfgan_zoo
 from tfgan_zoo import distribute
 from tfgan_zoo.models.base import GAN
+from tfgan_zoo.networks import minibatch
 
 OPTIONS = ("instance_noise", "instance_noise_anneal_steps", "r1_weight", "spectral_norm", "ema_decay",
            "feature_matching", "feature_layer", "historical_averaging", "diff_augment", "minibatch_features",
@@ -85,6 +86,23 @@ def test_r1_adds_gamma_over_2_times_the_squared_input_gradient():
     assert float(logs_r1["d_loss"] - logs_plain["d_loss"]) == pytest.approx(gamma / 2 * 25.0, rel=1e-5)
     moved = r1.discriminator.get_weights()[0] - plain.discriminator.get_weights()[0]
     np.testing.assert_allclose(moved, -lr * gamma * np.array([[3.0], [4.0]]), rtol=1e-4)
+
+
+def test_r1_of_a_packing_discriminator_is_per_pack():
+    # Packs of 2: D(x_a, x_b) = 3 a_0 + 4 a_1 + 3 b_0 + 4 b_1, so each pack's input gradient has
+    # squared norm 25 + 25 = 50, one penalty per logit (4 packs of 8 examples).
+    x = keras.Input((2,), name="x")
+    packed = minibatch.Pack(2, name="pack")(x)
+    out = keras.layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant([[3.0], [4.0], [3.0], [4.0]]),
+                             name="logits")(packed)
+    real = np.random.default_rng(0).uniform(-1, 1, (8, 2)).astype("float32")
+    plain = _gan(keras.Model(x, out, name="discriminator"))
+    r1 = _gan(keras.models.clone_model(plain.discriminator), r1_weight=0.2)
+    r1.discriminator.set_weights(plain.discriminator.get_weights())
+    logs_plain = plain.discriminator_step(tf.constant(real), None)
+    logs_r1 = r1.discriminator_step(tf.constant(real), None)
+    assert float(logs_r1["r1_penalty"]) == pytest.approx(50.0, rel=1e-6)
+    assert float(logs_r1["d_loss"] - logs_plain["d_loss"]) == pytest.approx(0.1 * 50.0, rel=1e-5)
 
 
 def _mlp_critic():

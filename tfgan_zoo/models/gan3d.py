@@ -71,6 +71,7 @@ class GAN3D(GAN):
         d_accuracy_threshold=0.8,
         synchronized_bn=False,
         minibatch_features=None,
+        packing=1,
         seed=None,
         generator=None,
         discriminator=None,
@@ -83,12 +84,13 @@ class GAN3D(GAN):
                 f"volumes). Received: minibatch_features={minibatch_features!r}"
             )
         d_accuracy_threshold = checks.number(d_accuracy_threshold, "d_accuracy_threshold", minimum=0.0)
+        self.packing = checks.positive_int(packing, "packing")
         options = dict(width=width, kernel_size=kernel_size, seed=seed, synchronized_bn=synchronized_bn)
         if generator is None:
             generator = volumetric.voxel_generator(sample_shape, latent_dim, **options)
         if discriminator is None:
             discriminator = volumetric.voxel_discriminator(
-                sample_shape, minibatch_stddev=minibatch_features == "stddev", **options
+                sample_shape, minibatch_stddev=minibatch_features == "stddev", packing=self.packing, **options
             )
         super().__init__(
             generator=generator, discriminator=discriminator, latent_dim=latent_dim,

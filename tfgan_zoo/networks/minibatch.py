@@ -9,6 +9,10 @@ to the rest of its batch, against mode collapse.
 - `MinibatchStddev` (Karras et al. 2018, section 3): the standard
   deviation of each feature over the batch, averaged over the features
   into one value, appended to every example as one more feature.
+- `Pack` (PacGAN, Lin et al. 2018): a discriminator's input layer that
+  joins `m` consecutive examples of the batch along the channels, so the
+  discriminator judges `m` samples at once (all real or all fake) and
+  sees a mode-dropping generator's lack of variety within each pack.
 
 Both see the batch they are called on: under a `tf.distribute` strategy,
 each replica's slice of the global batch (the statistic is per replica).
@@ -17,7 +21,10 @@ default networks' `minibatch_features` option).
 """
 
 import keras
+import tensorflow as tf
 from keras import ops
+
+from tfgan_zoo import graph_checks
 
 KINDS = ("discrimination", "stddev")
 
@@ -97,6 +104,46 @@ class MinibatchStddev(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "epsilon": self.epsilon}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_zoo")
+class Pack(keras.layers.Layer):
+    """`[batch, ..., C]` -> `[batch / m, ..., m·C]`: examples `i·m … i·m + m − 1`
+    side by side along the channels (channel `j·C + c` of pack `i` is
+    channel `c` of example `i·m + j`). The batch must be a multiple of `m`.
+
+    Args:
+        m: examples per pack (PacGAN's degree of packing; 1: unchanged).
+
+    Example:
+
+    >>> x = np.arange(4, dtype="float32").reshape(4, 1, 1)   # 4 examples, 1 position, 1 channel
+    >>> np.asarray(Pack(2)(x)).tolist()
+    [[[0.0, 1.0]], [[2.0, 3.0]]]
+    """
+
+    def __init__(self, m=2, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            raise ValueError(f"Examples per pack must be a positive int. Received: packing={m!r}")
+        self.m = m
+
+    def call(self, x):
+        batch = tf.shape(x)[0]
+        x = graph_checks.checked(graph_checks.require(
+            batch % self.m == 0, f"The discriminator packs {self.m} examples, so its batch must be a multiple of "
+            f"{self.m}. Received: a batch of {{}}", batch), x)
+        rank, channels = len(x.shape), int(x.shape[-1])
+        packs = ops.reshape(x, (-1, self.m, *x.shape[1:]))
+        packs = ops.transpose(packs, (0, *range(2, rank), 1, rank))  # [packs, ..., m, C]
+        return ops.reshape(packs, (-1, *x.shape[1:-1], self.m * channels))
+
+    def compute_output_shape(self, input_shape):
+        batch = None if input_shape[0] is None else input_shape[0] // self.m
+        return (batch, *input_shape[1:-1], int(input_shape[-1]) * self.m)
+
+    def get_config(self):
+        return {**super().get_config(), "m": self.m}
 
 
 def minibatch_layer(features, kind, kernels=100, kernel_dim=5, initializer=None):

@@ -10,7 +10,8 @@
 - Discriminator: the mirror, five 3-D convolutions: stride 2 while the
   side is above 4, batch norm (not on the input layer) and LeakyReLU(0.2),
   then a `4^3` valid convolution to one logit; optionally the minibatch
-  standard deviation as one more channel before it (Karras et al. 2018).
+  standard deviation as one more channel before it (Karras et al. 2018),
+  and `packing` grids judged together (PacGAN: one logit per pack).
 
 Sides `4 * 2**n`, `1 <= n <= 4` (8 to 64), are supported.
 """
@@ -19,6 +20,7 @@ import keras
 
 from tfgan_zoo.networks.layers import D_SEED_OFFSET
 from tfgan_zoo.networks.layers import normal_initializer
+from tfgan_zoo.networks.minibatch import Pack
 from tfgan_zoo.networks.minibatch import minibatch_layer
 
 LAYERS = 5
@@ -70,9 +72,12 @@ def voxel_generator(sample_shape, latent_dim=200, width=64, kernel_size=4, seed=
     return keras.Model(z, out, name="generator")
 
 
-def voxel_discriminator(sample_shape, width=64, kernel_size=4, seed=None, synchronized_bn=False, minibatch_stddev=False):
+def voxel_discriminator(sample_shape, width=64, kernel_size=4, seed=None, synchronized_bn=False, minibatch_stddev=False,
+                        packing=1):
     """`[d, d, d, 1]` -> one logit; `minibatch_stddev` appends the batch's
-    feature standard deviation as a channel of the last feature maps.
+    feature standard deviation as a channel of the last feature maps;
+    `packing > 1` first joins that many consecutive grids along the
+    channels (`minibatch.Pack`), so a batch of `n` gives `n / packing` logits.
 
     Example:
 
@@ -81,7 +86,8 @@ def voxel_discriminator(sample_shape, width=64, kernel_size=4, seed=None, synchr
     """
     side = check_voxel_shape(sample_shape)
     x = keras.Input(shape=(side, side, side, 1), name="x")
-    h, size, filters = x, side, int(width)
+    h = Pack(packing, name="pack")(x) if packing > 1 else x
+    size, filters = side, int(width)
     for i in range(LAYERS - 1):
         stride = 2 if size > 4 else 1
         size //= stride

@@ -13,7 +13,8 @@ own. They combine freely, and with one-sided `label_smoothing`.
   `instance_noise_anneal_steps=0` keeps σ constant). Inference calls see
   no noise.
 - `r1_weight=γ` (Mescheder et al. 2018): the discriminator's per-example
-  loss gains `γ/2 · ||∇_x D(x)||²` on the real minibatch
+  loss gains `γ/2 · ||∇_x D(x)||²` on the real minibatch (per
+  discriminator output: with `gan3d`'s packing, of the whole pack)
   (`tfgan_zoo.regularizers.r1_penalty`); logged as `r1_penalty` (before
   weighting).
 - `spectral_norm=True` (Miyato et al. 2018): the default networks wrap
@@ -195,6 +196,9 @@ class Stabilisers:
         if not self.r1_weight:
             return loss, logs
         r1 = regularizers.r1_penalty(lambda x: model.discriminate(x, labels, training=True), real)
+        # One penalty per discriminator output: a packing discriminator (`gan3d(packing=m)`) gives one
+        # loss per m examples, whose penalty is the squared norm of the whole pack's gradient.
+        r1 = tf.reduce_sum(tf.reshape(r1, (tf.shape(loss)[0], -1)), axis=1)
         return tf.cast(loss, tf.float32) + 0.5 * self.r1_weight * r1, {**logs, "r1_penalty": tf.reduce_mean(r1)}
 
     def generator_loss(self, model, real, labels, loss_and_logs):
