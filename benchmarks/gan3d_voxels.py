@@ -16,6 +16,9 @@
 - **Scores** on `--num_samples` samples thresholded at 0.5: the class
   histogram by the classifier (coverage = classes that get at least 2% of
   the samples; it reads each grid's largest connected component), the
+  same counting only the samples whose class the forest gives at least
+  `voxel_classes.CONFIDENT` (0.5; "confident coverage", beside the share
+  of degraded real shapes that reach it), the
   share of occupied voxels outside that component (stray voxels), the
   Frechet distance of the standardised descriptors
   against as many real shapes (and the same for a real-vs-real split, the
@@ -126,7 +129,9 @@ def main(argv=None):
     rng = np.random.default_rng(2)
     rough = np.stack([voxel_classes.degrade(g, rng) for g in x_test[..., 0]])
     clf_accuracy_rough = float((clf.predict(voxel_classes.shape_descriptors(rough)) == y_test).mean())
-    print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}, on degraded held-out shapes {clf_accuracy_rough:.3f}")
+    sure_rough = float(voxel_classes.class_histogram(rough, clf, len(voxels_lib.CLASSES), voxel_classes.CONFIDENT)[0].sum())
+    print(f"shape classifier: held-out accuracy {clf_accuracy:.3f}, on degraded held-out shapes {clf_accuracy_rough:.3f}; "
+          f"degraded shapes at confidence >= {voxel_classes.CONFIDENT}: {sure_rough:.3f}")
 
     if args.load:
         model, steps, seconds, step_seconds = fileio.load_keras_model(args.load), None, None, None
@@ -136,7 +141,7 @@ def main(argv=None):
         fileio.save_keras_model(model, args.save)
         print(f"saved {args.save}")
     per_epoch = args.train // args.batch_size
-    score(args, model, x_train, x_test, clf, (clf_accuracy, clf_accuracy_rough), steps, seconds, step_seconds, per_epoch, machine)
+    score(args, model, x_train, x_test, clf, (clf_accuracy, clf_accuracy_rough, sure_rough), steps, seconds, step_seconds, per_epoch, machine)
 
 
 def train(args, x_train, clf):
@@ -170,6 +175,7 @@ def score(args, model, x_train, x_test, clf, clf_accuracies, steps, seconds, ste
     """Prints the table and writes the JSON, the figure and the mesh."""
     samples = (model.generate(args.num_samples, seed=1) > 0.5).astype(np.float32)
     histogram, empty = voxel_classes.class_histogram(samples, clf, len(voxels_lib.CLASSES))
+    sure, _ = voxel_classes.class_histogram(samples, clf, len(voxels_lib.CLASSES), voxel_classes.CONFIDENT)
     real_d = voxel_classes.shape_descriptors(x_test)
     mean, std = real_d.mean(axis=0), real_d.std(axis=0) + 1e-6
     features = lambda x: (voxel_classes.shape_descriptors(x) - mean) / std  # noqa: E731
@@ -182,15 +188,19 @@ def score(args, model, x_train, x_test, clf, clf_accuracies, steps, seconds, ste
         "steps": steps, "train_seconds": round(seconds, 1) if timed else None,
         "seconds_per_step": round(step_seconds, 2) if timed else None,
         "seconds_per_epoch": round(step_seconds * per_epoch, 1) if timed else None, "classifier_accuracy": clf_accuracies[0], "classifier_accuracy_degraded": clf_accuracies[1],
+        "degraded_real_confident": clf_accuracies[2],
         "classes_covered": int((histogram >= 0.02).sum()), "class_histogram": dict(zip(voxels_lib.CLASSES, histogram.round(3))),
+        "classes_covered_confident": int((sure >= 0.02).sum()), "confident_share": float(sure.sum()),
+        "class_histogram_confident": dict(zip(voxels_lib.CLASSES, sure.round(3))),
         "fid": float(fid), "fid_real_vs_real": float(fid_real), "nn_iou_mean": float(iou.mean()),
         "nn_iou_max": float(iou.max()), "empty_samples": empty,
         "stray_voxel_share": float(voxel_classes.stray_share(samples).mean()),
     }
-    columns = ["steps", "seconds_per_epoch", "classifier_accuracy", "classes_covered", "fid", "fid_real_vs_real",
-               "nn_iou_mean", "stray_voxel_share", "empty_samples"]
+    columns = ["steps", "seconds_per_epoch", "classifier_accuracy", "classes_covered", "classes_covered_confident",
+               "confident_share", "fid", "fid_real_vs_real", "nn_iou_mean", "stray_voxel_share", "empty_samples"]
     print(bench.format_table(columns, [[f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in columns]]))
     print("class histogram of samples:", row["class_histogram"])
+    print(f"of the samples at confidence >= {voxel_classes.CONFIDENT}:", row["class_histogram_confident"])
     if args.figure:
         figure(samples, clf.predict(voxel_classes.shape_descriptors(samples)), x_test, args.figure)
     if args.obj:
