@@ -20,6 +20,7 @@
   `voxel_classes.CONFIDENT` (0.5; "confident coverage", beside the share
   of degraded real shapes that reach it), the
   share of occupied voxels outside that component (stray voxels), the
+  share of disc-shaped samples (`flat_share`; of the classes only tori are flat), the
   Frechet distance of the standardised descriptors
   against as many real shapes (and the same for a real-vs-real split, the
   floor), and the IoU of
@@ -74,6 +75,13 @@ def nearest_iou(samples, train):
     inter = a @ b.T
     union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
     return (inter / np.maximum(union, 1)).max(axis=1)
+
+
+def flat_share(descriptors):
+    """The share of grids shaped like a disc: the third principal spread under
+    0.4 of the first, the second over 0.8 of it (real tori: 0.28 and 0.99;
+    the other classes' third spread: 0.59-1.0)."""
+    return float(((descriptors[:, 2] < 0.4) & (descriptors[:, 1] > 0.8)).mean())
 
 
 def figure(samples, predicted, real, path, per_class=2):
@@ -195,12 +203,14 @@ def score(args, model, x_train, x_test, clf, clf_accuracies, steps, seconds, ste
         "fid": float(fid), "fid_real_vs_real": float(fid_real), "nn_iou_mean": float(iou.mean()),
         "nn_iou_max": float(iou.max()), "empty_samples": empty,
         "stray_voxel_share": float(voxel_classes.stray_share(samples).mean()),
+        "flat_share": flat_share(voxel_classes.shape_descriptors(samples)), "flat_share_real": flat_share(real_d),
     }
     columns = ["steps", "seconds_per_epoch", "classifier_accuracy", "classes_covered", "classes_covered_confident",
                "confident_share", "fid", "fid_real_vs_real", "nn_iou_mean", "stray_voxel_share", "empty_samples"]
     print(bench.format_table(columns, [[f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in columns]]))
     print("class histogram of samples:", row["class_histogram"])
     print(f"of the samples at confidence >= {voxel_classes.CONFIDENT}:", row["class_histogram_confident"])
+    print(f"disc-shaped (flat) samples: {row['flat_share']:.3f}; real shapes: {row['flat_share_real']:.3f}")
     if args.figure:
         figure(samples, clf.predict(voxel_classes.shape_descriptors(samples)), x_test, args.figure)
     if args.obj:

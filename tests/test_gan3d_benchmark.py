@@ -23,6 +23,7 @@ def test_tiny_run_saves_and_scores_again_from_the_file(tmp_path, capsys):
     assert 0 <= first["result"]["classes_covered_confident"] <= first["result"]["classes_covered"] <= 6
     confident = sum(first["result"]["class_histogram_confident"].values())
     assert confident == pytest.approx(first["result"]["confident_share"], abs=3e-3) and confident <= shares_of(first)
+    assert 0 <= first["result"]["flat_share"] <= 1 and 0.1 < first["result"]["flat_share_real"] < 0.3  # Tori: 1 in 6.
     assert shares_of(first) == pytest.approx(1 - first["result"]["empty_samples"] / 12, abs=1e-3)
     assert os.path.exists(saved) and os.path.exists(tmp_path / "f.png")
     assert fileio.load_keras_model(saved).precision == "bfloat16"

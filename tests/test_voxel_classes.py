@@ -105,7 +105,7 @@ def test_real_shapes_reach_the_confidence_line(classifier):
     x, _ = voxels.voxel_shapes(120, 16, seed=2)
     rough = np.stack([voxel_classes.degrade(g, np.random.default_rng(i)) for i, g in enumerate(x)])
     sure, _ = voxel_classes.class_histogram(rough, classifier, len(voxels.CLASSES), voxel_classes.CONFIDENT)
-    assert sure.sum() >= 0.85  # 0.89 at 16^3 with this small forest; 0.99 at 32^3 with the benchmark's.
+    assert sure.sum() >= 0.85  # 0.89 at 16^3 with this small forest; 0.983 at 32^3 with the benchmark's.
 
 
 @pytest.mark.parametrize(

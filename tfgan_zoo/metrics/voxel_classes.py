@@ -39,7 +39,7 @@ ones (`benchmarks/gan3d_voxels.py`).
 `fit_shape_classifier(side)` trains it on `voxel_shapes` drawn with
 another seed than the GAN's data; `class_histogram` is the share of
 samples in each class, optionally of those only whose class the forest
-gives at least `min_confidence` (`CONFIDENT`, 0.5: 99% of degraded real
+gives at least `min_confidence` (`CONFIDENT`, 0.5: 98% of degraded real
 shapes at 32^3 reach it, and about half of a 25-minute `gan3d` run's
 samples; the forest calls every grid something, a fragment too). Grids with fewer than 4 occupied voxels get all-zero
 descriptors (they are no shape; count them apart).
