@@ -41,6 +41,10 @@ class GAN3D(GAN):
             deviation (Karras et al. 2018) as one more channel of the
             discriminator's last feature maps, against mode collapse (None:
             off; minibatch discrimination is not built for volumes).
+        packing: grids the discriminator judges at once (PacGAN, Lin et
+            al. 2018: `m` consecutive real, or fake, grids joined along the
+            channels, one logit per pack), against mode dropping; the
+            batch on each replica must be a multiple of it. 1: off (the paper).
         seed: seeds the weights and the noise; `None` is random.
         generator: bring your own generator (`z -> [d, d, d, 1]`).
         discriminator: bring your own discriminator.
