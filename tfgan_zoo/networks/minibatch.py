@@ -14,7 +14,7 @@ to the rest of its batch, against mode collapse.
   discriminator judges `m` samples at once (all real or all fake) and
   sees a mode-dropping generator's lack of variety within each pack.
 
-Both see the batch they are called on: under a `tf.distribute` strategy,
+All three see the batch they are called on: under a `tf.distribute` strategy,
 each replica's slice of the global batch (the statistic is per replica).
 `minibatch_layer` adds one to a network's last hidden features (the
 default networks' `minibatch_features` option).
